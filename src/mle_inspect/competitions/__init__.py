@@ -1,0 +1,24 @@
+"""The competition registry: one source of truth per competition."""
+
+from ._model import Competition, Complexity, GradingSpec, MedalThresholds
+from ._registry import (
+    SPLIT_NAMES,
+    UnknownCompetition,
+    all_competitions,
+    get_competition,
+    resolve_ids,
+    split_ids,
+)
+
+__all__ = [
+    "SPLIT_NAMES",
+    "Competition",
+    "Complexity",
+    "GradingSpec",
+    "MedalThresholds",
+    "UnknownCompetition",
+    "all_competitions",
+    "get_competition",
+    "resolve_ids",
+    "split_ids",
+]

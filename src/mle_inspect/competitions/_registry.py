@@ -1,0 +1,78 @@
+"""Loads the competition registry from the package's TOML files, once."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+from ._model import Competition
+
+_DATA_FILES = ("mlebench.toml", "demo.toml")
+
+SPLIT_NAMES = ("low", "medium", "high", "all", "dev", "demo", "lite")
+"""``lite`` is MLE-bench's name for the low-complexity split."""
+
+
+class UnknownCompetition(KeyError):
+    """An id or split name that is not in the registry; the message lists valid ones."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want it plain
+        return str(self.args[0])
+
+
+@cache
+def _load() -> dict[str, Competition]:
+    competitions: dict[str, Competition] = {}
+    package = resources.files(__package__)
+    for name in _DATA_FILES:
+        table = tomllib.loads(package.joinpath(name).read_text(encoding="utf-8"))
+        for cid, fields in table.items():
+            if cid in competitions:
+                raise ValueError(f"competition {cid!r} is defined twice ({name})")
+            competitions[cid] = Competition(id=cid, **fields)
+    return competitions
+
+
+def all_competitions() -> list[Competition]:
+    """Every registered competition: the 82 of MLE-bench and the demo ones."""
+    return list(_load().values())
+
+
+def get_competition(competition_id: str) -> Competition:
+    try:
+        return _load()[competition_id]
+    except KeyError:
+        import difflib
+
+        ids = sorted(_load())
+        close = difflib.get_close_matches(competition_id, ids, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UnknownCompetition(
+            f"Unknown competition {competition_id!r}.{hint} "
+            f"Run `mle-inspect list` to see all {len(ids)} ids."
+        ) from None
+
+
+def split_ids(split: str) -> list[str]:
+    """Competition ids of a split: low (= lite), medium, high, all (the 75), dev, demo."""
+    split = split.lower()
+    if split not in SPLIT_NAMES:
+        raise UnknownCompetition(
+            f"Unknown split {split!r}; valid splits are: {', '.join(SPLIT_NAMES)}."
+        )
+    wanted = {"lite": {"low"}, "all": {"low", "medium", "high"}}.get(split, {split})
+    return [c.id for c in _load().values() if c.complexity in wanted]
+
+
+def resolve_ids(
+    split: str | None = None, competitions: str | list[str] | None = None
+) -> list[str]:
+    """Ids from an explicit list (comma-separated string or list) or else a split."""
+    if competitions:
+        ids = competitions.split(",") if isinstance(competitions, str) else list(competitions)
+        ids = [i.strip() for i in ids if i.strip()]
+        for cid in ids:
+            get_competition(cid)
+        return ids
+    return split_ids(split or "lite")

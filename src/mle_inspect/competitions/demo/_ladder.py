@@ -1,0 +1,127 @@
+"""A leaderboard made by a ladder of reference models of graded strength (not human teams).
+
+Strength varies along two axes: model family (from a class prior to gradient boosting) and
+the share of training rows it sees. Every entry is graded by the competition's own grader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._datasets import DemoData
+
+TRAIN_FRACTIONS = (0.08, 0.15, 0.3, 0.55, 1.0)
+LADDER_SEED = 7
+
+
+def _families(task: str) -> list[tuple[str, Callable[[], Any]]]:
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.ensemble import (
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+        RandomForestClassifier,
+        RandomForestRegressor,
+    )
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC, SVR
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    def pipe(model: Any) -> Any:
+        return make_pipeline(SimpleImputer(), StandardScaler(), model)
+
+    if task == "number":
+        return [
+            ("mean", lambda: DummyRegressor()),
+            ("stump", lambda: pipe(DecisionTreeRegressor(max_depth=1, random_state=0))),
+            ("tree-d3", lambda: pipe(DecisionTreeRegressor(max_depth=3, random_state=0))),
+            ("knn-15", lambda: pipe(KNeighborsRegressor(15))),
+            ("ridge", lambda: pipe(Ridge(alpha=1.0))),
+            ("forest", lambda: pipe(RandomForestRegressor(200, min_samples_leaf=3, random_state=0))),
+            ("boosting", lambda: HistGradientBoostingRegressor(max_iter=150, learning_rate=0.05, random_state=0)),
+            ("svm-rbf", lambda: pipe(SVR(C=30.0, epsilon=5.0))),
+        ]
+    return [
+        ("prior", lambda: DummyClassifier(strategy="prior")),
+        ("stump", lambda: pipe(DecisionTreeClassifier(max_depth=1, random_state=0))),
+        ("tree-d3", lambda: pipe(DecisionTreeClassifier(max_depth=3, random_state=0))),
+        ("knn-15", lambda: pipe(KNeighborsClassifier(15))),
+        ("logistic-weak", lambda: pipe(LogisticRegression(C=0.01, max_iter=2000))),
+        ("logistic", lambda: pipe(LogisticRegression(C=1.0, max_iter=2000))),
+        ("forest", lambda: pipe(RandomForestClassifier(200, min_samples_leaf=2, random_state=0))),
+        ("boosting", lambda: HistGradientBoostingClassifier(max_iter=100, random_state=0)),
+        ("svm-rbf", lambda: pipe(SVC(C=10.0, probability=True, random_state=0))),
+    ]
+
+
+def _subsample(data: DemoData, fraction: float, rng: np.random.Generator) -> pd.DataFrame:
+    train = data.train
+    if fraction >= 1.0:
+        return train
+    n = max(int(round(fraction * len(train))), 20)
+    if data.task != "number":
+        # keep every class present so probabilities have a column per class
+        picks = [g.index[:1] for _, g in train.groupby(data.target)]
+        rest = rng.permutation(train.index.difference(np.concatenate(picks)))
+        chosen = np.concatenate([*picks, rest[: max(n - len(picks), 0)]])
+        return train.loc[np.sort(chosen)]
+    return train.iloc[np.sort(rng.choice(len(train), size=n, replace=False))]
+
+
+def predict_submission(data: DemoData, model: Any, train: pd.DataFrame) -> pd.DataFrame:
+    """Fit on ``train`` and write predictions for the test rows in submission format."""
+    model.fit(data.features(train), train[data.target].to_numpy())
+    features = data.features(data.test)
+    submission = pd.DataFrame({data.id_column: data.test[data.id_column]})
+    if data.task == "distribution":
+        proba = model.predict_proba(features)
+        for name, column in zip(model.classes_, proba.T, strict=True):
+            submission[name] = column
+        # classes unseen in training get probability 0
+        for name in data.classes or []:
+            if name not in submission:
+                submission[name] = 0.0
+    elif data.task == "probability":
+        proba = model.predict_proba(features)
+        submission[data.target] = proba[:, list(model.classes_).index(1)]
+    else:
+        submission[data.target] = model.predict(features)
+    return submission
+
+
+def build_leaderboard(
+    competition_id: str, data: DemoData, private: Path
+) -> pd.DataFrame:
+    """Grade every rung of the ladder with the competition's grader; best first."""
+    from ...scorers.grading import score_submission
+
+    answers = pd.read_csv(private / "test.csv")
+    rng = np.random.default_rng(LADDER_SEED)
+    rows = []
+    for family, make in _families(data.task):
+        for fraction in TRAIN_FRACTIONS:
+            train = _subsample(data, fraction, rng)
+            submission = predict_submission(data, make(), train)
+            score = score_submission(competition_id, submission, answers)
+            rows.append(
+                {
+                    "teamName": f"reference-{family}-{int(fraction * 100)}pct",
+                    "score": score,
+                    "model": family,
+                    "train_fraction": fraction,
+                    "source": "reference-model ladder (not human teams)",
+                }
+            )
+    board = pd.DataFrame(rows)
+    from ...competitions import get_competition
+
+    ascending = get_competition(competition_id).lower_is_better
+    return board.sort_values("score", ascending=ascending, kind="stable").reset_index(drop=True)

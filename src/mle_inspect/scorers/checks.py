@@ -1,0 +1,166 @@
+"""Shared submission checks. Every message names the column, how many rows are bad and which.
+
+Graders call these instead of writing their own: one wording everywhere, one place to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._errors import InvalidSubmission
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+_SHOW = 5
+
+
+def _preview(values: Iterable[Any]) -> str:
+    items = list(values)
+    shown = ", ".join(repr(v) for v in items[:_SHOW])
+    return shown + (f", ... ({len(items) - _SHOW} more)" if len(items) > _SHOW else "")
+
+
+def require_columns(df: pd.DataFrame, columns: Sequence[str], *, exact: bool = False) -> None:
+    """The submission has every expected column (and, when ``exact``, no others)."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InvalidSubmission(
+            f"missing column{'s' if len(missing) > 1 else ''} {_preview(missing)}; "
+            f"expected columns {list(columns)}, got {list(df.columns)}"
+        )
+    if exact:
+        extra = [c for c in df.columns if c not in columns]
+        if extra:
+            raise InvalidSubmission(
+                f"unexpected column{'s' if len(extra) > 1 else ''} {_preview(extra)}; "
+                f"expected exactly {list(columns)}"
+            )
+
+
+def require_not_empty(df: pd.DataFrame) -> None:
+    if len(df) == 0:
+        raise InvalidSubmission("the submission has no rows")
+
+
+def align_to_answers(
+    submission: pd.DataFrame, answers: pd.DataFrame, id_column: str
+) -> pd.DataFrame:
+    """Return the submission's rows in the answers' id order.
+
+    Rejects duplicate ids, ids not in the test set and test ids with no prediction.
+    Ids are compared as strings so ``007`` and ``7`` are not silently merged.
+    """
+    require_columns(submission, [id_column])
+    sub_ids = submission[id_column].astype(str)
+    ans_ids = answers[id_column].astype(str)
+    duplicated = sub_ids[sub_ids.duplicated()]
+    if len(duplicated):
+        raise InvalidSubmission(
+            f"column {id_column!r} has {len(duplicated)} duplicate id(s): "
+            f"{_preview(duplicated.unique())}"
+        )
+    sub_set, ans_set = set(sub_ids), set(ans_ids)
+    unknown = [i for i in sub_ids if i not in ans_set]
+    if unknown:
+        raise InvalidSubmission(
+            f"column {id_column!r} has {len(unknown)} id(s) not in the test set: {_preview(unknown)}"
+        )
+    absent = [i for i in ans_ids if i not in sub_set]
+    if absent:
+        raise InvalidSubmission(
+            f"{len(absent)} test id(s) have no row in the submission (column {id_column!r}): "
+            f"{_preview(absent)}"
+        )
+    position = {key: pos for pos, key in enumerate(sub_ids)}
+    order = [position[i] for i in ans_ids]
+    return submission.iloc[order].reset_index(drop=True)
+
+
+def _row_labels(df: pd.DataFrame, mask: np.ndarray, id_column: str | None) -> str:
+    """Describe offending rows by id when there is one, else by 1-based data row number."""
+    import numpy as np
+
+    rows = np.flatnonzero(mask)
+    if id_column is not None and id_column in df.columns:
+        return "ids " + _preview(df[id_column].iloc[rows].tolist())
+    return "rows " + _preview((rows + 1).tolist())
+
+
+def numeric_column(df: pd.DataFrame, column: str, *, id_column: str | None = None) -> np.ndarray:
+    """The column as finite floats, or an error naming the rows that are not."""
+    import numpy as np
+    import pandas as pd
+
+    raw = df[column]
+    values = pd.to_numeric(raw, errors="coerce")
+    not_numeric = values.isna().to_numpy() & raw.notna().to_numpy()
+    if not_numeric.any():
+        bad = raw[not_numeric].tolist()
+        raise InvalidSubmission(
+            f"column {column!r} has {int(not_numeric.sum())} non-numeric value(s) "
+            f"({_preview(bad)}) at {_row_labels(df, not_numeric, id_column)}"
+        )
+    array = values.to_numpy(dtype=float)
+    missing = np.isnan(array)
+    if missing.any():
+        raise InvalidSubmission(
+            f"column {column!r} has {int(missing.sum())} missing (NaN) value(s) at "
+            f"{_row_labels(df, missing, id_column)}"
+        )
+    infinite = ~np.isfinite(array)
+    if infinite.any():
+        raise InvalidSubmission(
+            f"column {column!r} has {int(infinite.sum())} infinite value(s) at "
+            f"{_row_labels(df, infinite, id_column)}"
+        )
+    return array
+
+
+def require_range(
+    df: pd.DataFrame,
+    column: str,
+    values: np.ndarray,
+    low: float,
+    high: float,
+    *,
+    id_column: str | None = None,
+) -> None:
+    """Every value lies in ``[low, high]``."""
+    outside = (values < low) | (values > high)
+    if outside.any():
+        raise InvalidSubmission(
+            f"column {column!r} has {int(outside.sum())} value(s) outside [{low}, {high}] "
+            f"({_preview(values[outside].tolist())}) at {_row_labels(df, outside, id_column)}"
+        )
+
+
+def require_no_missing(df: pd.DataFrame, column: str, *, id_column: str | None = None) -> None:
+    missing = df[column].isna().to_numpy()
+    if missing.any():
+        raise InvalidSubmission(
+            f"column {column!r} has {int(missing.sum())} missing value(s) at "
+            f"{_row_labels(df, missing, id_column)}"
+        )
+
+
+def require_rows_sum_to_one(
+    df: pd.DataFrame,
+    matrix: np.ndarray,
+    columns: Sequence[str],
+    *,
+    atol: float = 1e-6,
+    id_column: str | None = None,
+) -> None:
+    import numpy as np
+
+    sums = matrix.sum(axis=1)
+    off = ~np.isclose(sums, 1.0, atol=atol)
+    if off.any():
+        raise InvalidSubmission(
+            f"probabilities over columns {list(columns)} must sum to 1 in every row; "
+            f"{int(off.sum())} row(s) do not (sums {_preview(np.round(sums[off], 6).tolist())}) "
+            f"at {_row_labels(df, off, id_column)}"
+        )

@@ -1,0 +1,102 @@
+"""Competition -> Inspect Sample: one sample per competition, with its own sandbox spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.util import SandboxEnvironmentSpec
+
+from ..competitions import Competition, get_competition
+from ..data import CompetitionPaths, competition_paths, is_prepared, prepare_command
+from ..scorers.metrics import get_metric
+from ._instructions import instructions
+
+SANDBOX_TYPES = ("local",)
+
+
+class CompetitionNotPrepared(RuntimeError):
+    """Raised at task load time, naming the command that prepares the missing data."""
+
+
+def sandbox_spec(
+    sandbox: str, competition: Competition, paths: CompetitionPaths, workspace_root: str | None
+) -> SandboxEnvironmentSpec:
+    if sandbox == "local":
+        from ..sandboxes.local import LocalSandboxConfig
+
+        return SandboxEnvironmentSpec(
+            "mle_local",
+            LocalSandboxConfig(
+                public_dir=str(paths.public),
+                competition_id=competition.id,
+                workspace_root=workspace_root,
+            ),
+        )
+    raise ValueError(
+        f"sandbox {sandbox!r} is not available; choose one of: {', '.join(SANDBOX_TYPES)}"
+    )
+
+
+def competition_sample(
+    competition: Competition,
+    paths: CompetitionPaths,
+    sandbox: str = "local",
+    workspace_root: str | None = None,
+) -> Sample:
+    public_sample = (
+        competition.sample_submission.removeprefix("public/")
+        if competition.sample_submission.startswith("public/")
+        else None
+    )
+    grading = competition.grading
+    kind = get_metric(grading.metric).prediction if grading and grading.metric else None
+    return Sample(
+        id=competition.id,
+        input=instructions(competition, public_sample),
+        target="",
+        metadata={
+            "competition_id": competition.id,
+            "competition_name": competition.name,
+            "complexity": competition.complexity,
+            "category": competition.category,
+            "metric": competition.metric,
+            "lower_is_better": competition.lower_is_better,
+            "prediction_kind": kind,
+            "sample_submission_public": public_sample,
+            "data_dir": str(paths.data_dir),
+            "public_dir": str(paths.public),
+        },
+        sandbox=sandbox_spec(sandbox, competition, paths, workspace_root),
+    )
+
+
+def competition_dataset(
+    ids: list[str],
+    data_dir: str | Path | None = None,
+    sandbox: str = "local",
+    workspace_root: str | None = None,
+    auto_prepare: bool = False,
+    name: str = "mle-bench",
+) -> MemoryDataset:
+    """Samples for the given competitions; unprepared ones raise with the prepare command."""
+    samples, missing = [], []
+    for cid in ids:
+        competition = get_competition(cid)
+        paths = competition_paths(cid, data_dir)
+        if not is_prepared(paths, competition) and auto_prepare:
+            from ..data import prepare_competition
+
+            prepare_competition(competition, paths)
+        if not is_prepared(paths, competition):
+            missing.append(cid)
+            continue
+        samples.append(competition_sample(competition, paths, sandbox, workspace_root))
+    if missing:
+        where = competition_paths(missing[0], data_dir).data_dir
+        commands = "\n".join(f"  {prepare_command(cid, where)}" for cid in missing[:10])
+        more = f"\n  ... and {len(missing) - 10} more" if len(missing) > 10 else ""
+        raise CompetitionNotPrepared(
+            f"{len(missing)} competition(s) are not prepared in {where}:\n{commands}{more}"
+        )
+    return MemoryDataset(samples, name=name)
