@@ -99,7 +99,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import summarize_logs
 
-    text = summarize_logs([Path(p) for p in args.logs])
+    text = summarize_logs([Path(p) for p in args.logs], latest=args.latest, samples=args.samples)
     print(text)
     return 0
 
@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="summarise .eval logs: medals per split, mean ± SEM")
     p.add_argument("logs", nargs="+", help=".eval files or directories of them")
+    p.add_argument("--latest", action="store_true", help="only the most recent log")
+    p.add_argument("--samples", action="store_true", help="also one row per competition")
     p.set_defaults(func=cmd_report)
     return parser
 

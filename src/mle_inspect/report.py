@@ -34,16 +34,58 @@ def _mean_sem(values: list[float]) -> str:
     return f"{mean:.3f} ± {math.sqrt(var / len(finite)):.3f}"
 
 
-def summarize_logs(paths: list[Path]) -> str:
-    """One table per log: for each split (and all), n and mean ± SEM of the medal keys."""
+def _medal(value: dict[str, float]) -> str:
+    return next((m for m in ("gold", "silver", "bronze") if value.get(m) == 1.0), "-")
+
+
+def _sample_rows(samples: list[object]) -> list[tuple[object, ...]]:
+    rows = []
+    for sample in samples:
+        score = (sample.scores or {}).get("mle_scorer")  # type: ignore[attr-defined]
+        if score is None or not isinstance(score.value, dict):
+            continue
+        meta = score.metadata or {}
+        raw = meta.get("score")
+        percentile = score.value.get("percentile", math.nan)
+        rows.append(
+            (
+                sample.id,  # type: ignore[attr-defined]
+                "-" if raw is None else f"{raw:g}",
+                "yes" if score.value.get("valid_submission") == 1.0 else "no",
+                _medal(score.value),
+                "n/a" if math.isnan(percentile) else f"{percentile:.1f}",
+                (meta.get("message") or "")[:60] if raw is None else "",
+            )
+        )
+    return rows
+
+
+def summarize_logs(paths: list[Path], latest: bool = False, samples: bool = False) -> str:
+    """One table per log: for each split (and all), n and mean ± SEM of the medal keys.
+
+    Args:
+        paths: .eval files or directories searched recursively.
+        latest: Only the most recently modified log.
+        samples: Also list each competition's score, medal and percentile.
+    """
     from inspect_ai.log import read_eval_log
 
     from .cli import _table
 
+    files = _log_files(paths)
+    if latest:
+        files = [max(files, key=lambda f: f.stat().st_mtime)]
     out = []
-    for file in _log_files(paths):
+    for file in files:
         log = read_eval_log(str(file))
         groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        if samples:
+            out.append(
+                _table(
+                    _sample_rows(list(log.samples or [])),
+                    ("competition", "score", "valid", "medal", "percentile", "note"),
+                )
+            )
         for sample in log.samples or []:
             score = (sample.scores or {}).get("mle_scorer")
             if score is None or not isinstance(score.value, dict):
@@ -57,6 +99,6 @@ def summarize_logs(paths: list[Path]) -> str:
             (split, len(values["any_medal"]), *(_mean_sem(values[k]) for k in COLUMNS))
             for split, values in sorted(groups.items(), key=lambda kv: kv[0] == "all")
         ]
-        out.append(f"{file}\n  task {log.eval.task}, model {log.eval.model}, status {log.status}")
-        out.append(_table(rows, ("split", "n", *COLUMNS)) if rows else "  (no scored samples)")
+        out.append(_table(rows, ("split", "n", *COLUMNS)) if rows else "(no scored samples)")
+        out.append(f"log: {file}\n(task {log.eval.task}, model {log.eval.model}, status {log.status})")
     return "\n\n".join(out)

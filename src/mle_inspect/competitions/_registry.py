@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
+from typing import Any
 from importlib import resources
 
 from ._model import Competition
 
 _DATA_FILES = ("mlebench.toml", "demo.toml")
+_OVERLAY_DIR = "specs"
+"""Overlay files add fields to entries defined above (grading specs, prepare hooks), grouped
+by family (``specs/auc.toml`` holds every ROC AUC grader). A field may be set only once."""
 
 SPLIT_NAMES = ("low", "medium", "high", "all", "dev", "demo", "lite")
 """``lite`` is MLE-bench's name for the low-complexity split."""
@@ -23,15 +27,29 @@ class UnknownCompetition(KeyError):
 
 @cache
 def _load() -> dict[str, Competition]:
-    competitions: dict[str, Competition] = {}
+    entries: dict[str, dict[str, Any]] = {}
     package = resources.files(__package__)
     for name in _DATA_FILES:
         table = tomllib.loads(package.joinpath(name).read_text(encoding="utf-8"))
         for cid, fields in table.items():
-            if cid in competitions:
+            if cid in entries:
                 raise ValueError(f"competition {cid!r} is defined twice ({name})")
-            competitions[cid] = Competition(id=cid, **fields)
-    return competitions
+            entries[cid] = dict(fields)
+    overlays = package.joinpath(_OVERLAY_DIR)
+    for overlay in sorted(overlays.iterdir(), key=lambda p: p.name) if overlays.is_dir() else []:
+        if not overlay.name.endswith(".toml"):
+            continue
+        table = tomllib.loads(overlay.read_text(encoding="utf-8"))
+        for cid, fields in table.items():
+            if cid not in entries:
+                raise ValueError(f"{_OVERLAY_DIR}/{overlay.name}: unknown competition {cid!r}")
+            for key, value in fields.items():
+                if key in entries[cid]:
+                    raise ValueError(
+                        f"{_OVERLAY_DIR}/{overlay.name}: {cid}.{key} is already set elsewhere"
+                    )
+                entries[cid][key] = value
+    return {cid: Competition(id=cid, **fields) for cid, fields in entries.items()}
 
 
 def all_competitions() -> list[Competition]:

@@ -6,7 +6,13 @@ The grading names import without inspect_ai; ``mle_scorer`` is loaded on first u
 from typing import TYPE_CHECKING, Any
 
 from ._errors import GradingError, InvalidSubmission
-from .grading import grade, grade_content, read_submission_csv, score_submission
+from .grading import (
+    grade,
+    grade_content,
+    read_submission_csv,
+    score_submission,
+    validate_content,
+)
 from .medals import medal_positions, normalized_score, percentile, thresholds_from_leaderboard
 from .report import GradeReport
 
@@ -26,6 +32,7 @@ __all__ = [
     "read_submission_csv",
     "score_submission",
     "thresholds_from_leaderboard",
+    "validate_content",
 ]
 
 

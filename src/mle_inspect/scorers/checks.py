@@ -45,37 +45,49 @@ def require_not_empty(df: pd.DataFrame) -> None:
         raise InvalidSubmission("the submission has no rows")
 
 
+def _comparable_ids(submission: pd.Series, answers: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Ids in a form where equal means equal: as they are when both sides are integers
+    or both text, else both as text (so ``7`` in one file matches ``"7"`` in the other)."""
+    import pandas as pd
+
+    both_int = pd.api.types.is_integer_dtype(submission) and pd.api.types.is_integer_dtype(answers)
+    both_text = pd.api.types.is_string_dtype(submission) and pd.api.types.is_string_dtype(answers)
+    if both_int or both_text:
+        return submission, answers
+    return submission.astype(str), answers.astype(str)
+
+
 def align_to_answers(
     submission: pd.DataFrame, answers: pd.DataFrame, id_column: str
 ) -> pd.DataFrame:
     """Return the submission's rows in the answers' id order.
 
     Rejects duplicate ids, ids not in the test set and test ids with no prediction.
-    Ids are compared as strings so ``007`` and ``7`` are not silently merged.
     """
+    import pandas as pd
+
     require_columns(submission, [id_column])
-    sub_ids = submission[id_column].astype(str)
-    ans_ids = answers[id_column].astype(str)
-    duplicated = sub_ids[sub_ids.duplicated()]
-    if len(duplicated):
+    sub_ids, ans_ids = _comparable_ids(submission[id_column], answers[id_column])
+    duplicated = sub_ids.duplicated()
+    if duplicated.any():
+        dupes = sub_ids[duplicated].unique()
         raise InvalidSubmission(
-            f"column {id_column!r} has {len(duplicated)} duplicate id(s): "
-            f"{_preview(duplicated.unique())}"
+            f"column {id_column!r} has {len(dupes)} duplicate id(s): {_preview(dupes)}"
         )
-    sub_set, ans_set = set(sub_ids), set(ans_ids)
-    unknown = [i for i in sub_ids if i not in ans_set]
-    if unknown:
-        raise InvalidSubmission(
-            f"column {id_column!r} has {len(unknown)} id(s) not in the test set: {_preview(unknown)}"
-        )
-    absent = [i for i in ans_ids if i not in sub_set]
-    if absent:
+    sub_index, ans_index = pd.Index(sub_ids), pd.Index(ans_ids)
+    order = sub_index.get_indexer(ans_index)
+    if len(sub_index) != len(ans_index) or (order < 0).any():
+        unknown = sub_ids[ans_index.get_indexer(sub_index) < 0]
+        if len(unknown):
+            raise InvalidSubmission(
+                f"column {id_column!r} has {len(unknown)} id(s) not in the test set: "
+                f"{_preview(unknown.tolist())}"
+            )
+        absent = ans_ids[order < 0]
         raise InvalidSubmission(
             f"{len(absent)} test id(s) have no row in the submission (column {id_column!r}): "
-            f"{_preview(absent)}"
+            f"{_preview(absent.tolist())}"
         )
-    position = {key: pos for pos, key in enumerate(sub_ids)}
-    order = [position[i] for i in ans_ids]
     return submission.iloc[order].reset_index(drop=True)
 
 

@@ -80,6 +80,8 @@ def grade_columns(submission: pd.DataFrame, answers: pd.DataFrame, spec: Grading
     if spec.metric is None or spec.id_column is None:
         raise GradingError("a declarative grading spec needs `metric` and `id_column`")
     metric = get_metric(spec.metric)
+    if metric.prediction == "custom":
+        raise GradingError(f"metric {spec.metric!r} needs a competition grader function")
     checks.require_not_empty(submission)
     checks.require_columns(submission, [spec.id_column, *spec.target_columns])
     missing_truth = [c for c in [spec.id_column, *spec.truth_columns] if c not in answers.columns]
@@ -126,11 +128,30 @@ def _labels_like(
         bad = numbers.isna().to_numpy()
         if bad.any():
             raise InvalidSubmission(
-                f"column {column!r} must hold numeric class labels like {truth.iloc[0]!r}; "
+                f"column {column!r} must hold numeric class labels; "
                 f"{int(bad.sum())} value(s) are not numbers ({checks._preview(values[bad].tolist())})"
             )
         return numbers.to_numpy()
     return values.astype(str).to_numpy()
+
+
+def validate_content(
+    competition_id: str, content: bytes | None, data_dir: str | os.PathLike[str] | None = None
+) -> tuple[bool, str]:
+    """Valid or not, with the reason: for agents' tools. Never returns a score.
+
+    Messages name columns, counts and submission-side values only, never answer values.
+    """
+    if content is None:
+        return False, "no submission file"
+    competition = get_competition(competition_id)
+    answers = load_answers(competition, competition_paths(competition_id, data_dir))
+    try:
+        frame = read_submission_csv(content)
+        score_submission(competition_id, frame, answers)
+    except InvalidSubmission as ex:
+        return False, str(ex)
+    return True, f"valid submission ({len(frame)} rows, columns {list(frame.columns)})"
 
 
 # ---------------------------------------------------------------------------- files

@@ -1,54 +1,36 @@
-"""The metric library: each metric once, on aligned numpy arrays, from scikit-learn where it can.
-
-A metric here knows nothing about files, ids or competitions; graders align and validate
-first (see :mod:`mle_inspect.scorers.checks`) and pass plain arrays.
-"""
+"""Basic metrics: accuracy, ROC AUC, log loss, RMSE, MAE (scikit-learn)."""
 
 from __future__ import annotations
 
 import warnings
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
-
 import numpy as np
 
-PredictionKind = Literal["label", "score", "probability", "distribution", "number"]
-"""What a metric expects in the prediction columns:
-
-- ``label``: class labels compared for equality with the truth;
-- ``score``: one numeric column of any finite values (ranking metrics such as AUC);
-- ``probability``: one numeric column in [0, 1];
-- ``distribution``: several numeric columns in [0, 1], each row summing to 1;
-- ``number``: numeric, finite (regression).
-"""
+from . import register_metric
 
 
-@dataclass(frozen=True)
-class MetricDef:
-    fn: Callable[..., float]
-    prediction: PredictionKind
-
-
+@register_metric("accuracy", "label")
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     from sklearn.metrics import accuracy_score
 
     return float(accuracy_score(y_true, y_pred))
 
 
+@register_metric("roc_auc", "score")
 def roc_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
     from sklearn.metrics import roc_auc_score
 
     return float(roc_auc_score(y_true, y_score))
 
 
+@register_metric("binary_log_loss", "probability")
 def binary_log_loss(y_true: np.ndarray, y_prob: np.ndarray) -> float:
     from sklearn.metrics import log_loss
 
     return float(log_loss(y_true, y_prob, labels=[0, 1]))
 
 
+@register_metric("multiclass_log_loss", "distribution")
 def multiclass_log_loss(
     y_true: np.ndarray, y_prob: np.ndarray, classes: list[str] | None = None
 ) -> float:
@@ -69,34 +51,15 @@ def multiclass_log_loss(
         return float(log_loss(labels, y_prob, labels=list(range(y_prob.shape[1]))))
 
 
+@register_metric("rmse", "number")
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     from sklearn.metrics import root_mean_squared_error
 
     return float(root_mean_squared_error(y_true, y_pred))
 
 
+@register_metric("mae", "number")
 def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     from sklearn.metrics import mean_absolute_error
 
     return float(mean_absolute_error(y_true, y_pred))
-
-
-METRICS: dict[str, MetricDef] = {
-    "accuracy": MetricDef(accuracy, "label"),
-    "roc_auc": MetricDef(roc_auc, "score"),
-    "binary_log_loss": MetricDef(binary_log_loss, "probability"),
-    "multiclass_log_loss": MetricDef(multiclass_log_loss, "distribution"),
-    "rmse": MetricDef(rmse, "number"),
-    "mae": MetricDef(mae, "number"),
-}
-
-
-def get_metric(name: str) -> MetricDef:
-    try:
-        return METRICS[name]
-    except KeyError:
-        raise KeyError(f"unknown metric {name!r}; known: {', '.join(sorted(METRICS))}") from None
-
-
-def compute(name: str, y_true: Any, y_pred: Any, **params: Any) -> float:
-    return get_metric(name).fn(y_true, y_pred, **params)

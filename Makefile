@@ -1,0 +1,33 @@
+# Quick start: `make demo` runs the offline demo eval; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+LOG_DIR ?= logs/demo
+PYTEST_ARGS ?= -m "not docker and not kaggle and not slow"
+
+.PHONY: demo test lint install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+
+demo: install
+	$(BIN)/mle-inspect prepare --split demo
+	$(BIN)/inspect eval mle_inspect/demo --solver mle_inspect/baseline --model none/none --log-dir $(LOG_DIR)
+	$(BIN)/mle-inspect report --latest --samples $(LOG_DIR)
+	@echo "Look at the trajectories with: $(BIN)/inspect view --log-dir $(LOG_DIR)"
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) $(LOG_DIR) .pytest_cache
