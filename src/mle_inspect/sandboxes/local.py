@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import sys
@@ -102,9 +103,13 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         if not public.is_dir():
             raise FileNotFoundError(f"public data for {config.competition_id} not found at {public}")
         (root / "data").symlink_to(public, target_is_directory=True)
-        for name in ("submission", "code", "logs", "workspace"):
+        for name in ("submission", "code", "logs", "workspace", "home"):
             (root / name).mkdir()
         self.root = root
+        self.path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+        # login shells (Inspect's bash and python tools use `bash --login`) reset PATH from
+        # /etc/profile; put Inspect's interpreter back in front so `python3` has the libraries
+        (root / "home" / ".bash_profile").write_text(f"export PATH={shlex.quote(self.path)}\n")
         self.mle_paths = SandboxPaths(
             data=str(root / "data"),
             submission=str(root / "submission"),
@@ -128,11 +133,10 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         final_cwd = cwd if cwd is not None else self.mle_paths.workspace
         if not Path(final_cwd).is_absolute():
             final_cwd = str(Path(self.mle_paths.workspace) / final_cwd)
-        path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
         final_env = {
             **self.mle_paths.as_env(),
-            "PATH": path,
-            "HOME": str(self.root / "workspace"),
+            "PATH": self.path,
+            "HOME": str(self.root / "home"),
             MARKER_ENV: self.sandbox_id,
             **(env or {}),
         }
