@@ -20,6 +20,7 @@ _EXPORTS = {
     "baseline": "mle_inspect.solvers",
     "dummy": "mle_inspect.solvers",
     "react_agent": "mle_inspect.solvers",
+    "aide": "mle_inspect.solvers.aide",
     "mle_scorer": "mle_inspect.scorers.scorer",
     "grade": "mle_inspect.scorers.grading",
     "score_submission": "mle_inspect.scorers.grading",
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from .scorers.report import GradeReport
     from .scorers.scorer import mle_scorer
     from .solvers import baseline, dummy, react_agent
+    from .solvers.aide import aide
     from .tasks import demo, full, lite, mle_bench
 
 

@@ -2,6 +2,7 @@
 
 from .sandboxes.local import MleLocalSandbox
 from .scorers.scorer import mle_scorer
+from .solvers.aide import aide
 from .solvers.baseline import baseline
 from .solvers.dummy import dummy
 from .solvers.react import react_agent
@@ -9,6 +10,7 @@ from .tasks import demo, dev, full, high, lite, low, medium, mle_bench
 
 __all__ = [
     "MleLocalSandbox",
+    "aide",
     "baseline",
     "demo",
     "dev",

@@ -8,7 +8,14 @@ from ._layout import (
     prepare_command,
     resolve_data_dir,
 )
-from ._prepare import PreparationError, PrepareStatus, is_prepared, prepare_competition
+from ._prepare import (
+    PreparationError,
+    PrepareStatus,
+    ensure_raw,
+    is_prepared,
+    plan_competition,
+    prepare_competition,
+)
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -17,7 +24,9 @@ __all__ = [
     "PrepareStatus",
     "competition_paths",
     "default_data_dir",
+    "ensure_raw",
     "is_prepared",
+    "plan_competition",
     "prepare_command",
     "prepare_competition",
     "resolve_data_dir",

@@ -10,12 +10,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._hooks import load_hook
 from ..competitions import Competition
 from ._layout import MARKER_NAME, CompetitionPaths
 
+if TYPE_CHECKING:
+    from .kaggle import KaggleClient
+
 PREPARE_FORMAT_VERSION = 1
+RAW_MARKER = ".mle-inspect-raw.json"
+"""Written into raw/ once the Kaggle archive is fully extracted there (resume point)."""
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: bytes downloaded/extracted, for progress bars."""
 
 
 class PrepareStatus(StrEnum):
@@ -42,15 +51,96 @@ def is_prepared(paths: CompetitionPaths, competition: Competition) -> bool:
     )
 
 
+def needs_kaggle(competition: Competition) -> bool:
+    """Benchmark competitions come from Kaggle; the demo ships with scikit-learn."""
+    return competition.complexity != "demo"
+
+
+def plan_competition(competition: Competition, paths: CompetitionPaths, force: bool = False) -> str:
+    """What prepare would do, without doing it (for ``--dry-run``)."""
+    if is_prepared(paths, competition) and not force:
+        return "skip (already prepared)"
+    if competition.prepare is None:
+        return "cannot prepare (no prepare function yet)"
+    if not needs_kaggle(competition):
+        return "prepare (offline data, no download)"
+    if (paths.raw / RAW_MARKER).is_file():
+        return "prepare from raw/"
+    archive = _local_archive(competition.id, paths)
+    if archive is not None:
+        return f"verify and extract {archive.name}, then prepare"
+    if paths.raw.is_dir() and any(paths.raw.iterdir()):
+        return "prepare from existing raw/"
+    return "download from Kaggle, extract, prepare"
+
+
+def _local_archive(competition_id: str, paths: CompetitionPaths) -> Path | None:
+    found = sorted(p for p in paths.root.glob(f"{competition_id}.*") if p.suffix in (".zip", ".7z"))
+    return found[0] if found else None
+
+
+def ensure_raw(
+    competition: Competition,
+    paths: CompetitionPaths,
+    *,
+    client: KaggleClient | None,
+    skip_verify: bool = False,
+    log: Callable[[str], None] = lambda _msg: None,
+    progress: Progress | None = None,
+) -> str:
+    """Make ``raw/`` hold the extracted Kaggle archive; resumable. Returns what it did.
+
+    A finished extraction is marked in raw/; a raw/ filled by someone else (an MLE-bench
+    download) is used as it is when no archive sits beside it.
+    """
+    from .checksums import checksums_for
+    from .extract import extract_atomically
+    from .kaggle import download_archive
+
+    marker = paths.raw / RAW_MARKER
+    if marker.is_file():
+        return "raw/ already extracted"
+    if (
+        _local_archive(competition.id, paths) is None
+        and paths.raw.is_dir()
+        and any(paths.raw.iterdir())
+    ):
+        log(f"{competition.id}: using the existing raw/ (no archive beside it)")
+        return "existing raw/"
+    archive = download_archive(
+        client,
+        competition.id,
+        paths.root,
+        expected_md5=checksums_for(competition.id).zip_md5,
+        skip_verify=skip_verify,
+        log=log,
+        progress=None if progress is None else (lambda done, total: progress("md5", done, total)),
+    )
+    log(f"{competition.id}: extracting {archive.name}")
+    extract_atomically(
+        archive,
+        paths.raw,
+        None if progress is None else (lambda done, total: progress("extract", done, total)),
+    )
+    marker.write_text(json.dumps({"archive": archive.name}))
+    return f"extracted {archive.name}"
+
+
 def prepare_competition(
     competition: Competition,
     paths: CompetitionPaths,
     *,
     force: bool = False,
     log: Callable[[str], None] = lambda _msg: None,
+    client: KaggleClient | None = None,
+    skip_verify: bool = False,
+    mlebench_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> PrepareStatus:
     """Prepare one competition into ``paths.prepared``.
 
+    Kaggle competitions are downloaded (``client``, default the real Kaggle API) and
+    extracted into raw/ first; prepared files are checked against MLE-bench's MD5s.
     Everything is written into a temporary directory beside the target and renamed into
     place at the end, so an interrupted run leaves no half-written preparation behind.
     """
@@ -65,6 +155,20 @@ def prepare_competition(
     paths.root.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(paths.root)
     started = time.monotonic()
+    facts: dict[str, object] = {}
+    if needs_kaggle(competition):
+        if client is None:
+            from .kaggle import KaggleApiClient
+
+            client = KaggleApiClient()
+        facts["raw"] = ensure_raw(
+            competition,
+            paths,
+            client=client,
+            skip_verify=skip_verify,
+            log=log,
+            progress=progress,
+        )
     tmp = Path(tempfile.mkdtemp(prefix=".prepare-", dir=paths.root))
     try:
         public, private = tmp / "public", tmp / "private"
@@ -73,6 +177,8 @@ def prepare_competition(
         log(f"{competition.id}: preparing")
         prepare(paths.raw, public, private)
         _check_outputs(competition, tmp)
+        if needs_kaggle(competition):
+            facts.update(_finish_kaggle(competition, tmp, client, skip_verify, mlebench_dir, log))
         if competition.leaderboard is not None:
             log(f"{competition.id}: building leaderboard")
             board = load_hook(competition.leaderboard)(public, private)
@@ -85,6 +191,7 @@ def prepare_competition(
                     "format_version": PREPARE_FORMAT_VERSION,
                     "prepared_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "seconds": round(time.monotonic() - started, 2),
+                    **facts,
                 },
                 indent=2,
             )
@@ -101,6 +208,44 @@ def prepare_competition(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return PrepareStatus.PREPARED
+
+
+def _finish_kaggle(
+    competition: Competition,
+    tmp: Path,
+    client: KaggleClient | None,
+    skip_verify: bool,
+    mlebench_dir: Path | None,
+    log: Callable[[str], None],
+) -> dict[str, object]:
+    """Checksums, description and leaderboard of a Kaggle competition (inside the temp dir)."""
+    from .checksums import verify_prepared
+    from .descriptions import resolve_mlebench_dir, write_description
+    from .leaderboards import fetch_leaderboard
+
+    mlebench_dir = resolve_mlebench_dir(mlebench_dir)  # else $MLE_INSPECT_MLEBENCH_DIR
+
+    verified, mismatches = verify_prepared(competition.id, tmp)
+    if mismatches and not skip_verify:
+        raise PreparationError(
+            f"{competition.id}: prepared files differ from MLE-bench's (scores would not be "
+            "comparable with its leaderboard):\n  "
+            + "\n  ".join(map(str, mismatches))
+            + "\nRerun with --skip-verify to keep this preparation anyway."
+        )
+    for mismatch in mismatches:
+        log(f"{competition.id}: {mismatch} (kept: --skip-verify)")
+    facts: dict[str, object] = {
+        "checksums_verified": verified,
+        "checksums_mismatched": [str(m) for m in mismatches],
+    }
+    public = tmp / "public"
+    if not (public / "description.md").exists():
+        facts["description"] = write_description(competition, public, mlebench_dir)
+    facts["leaderboard"] = fetch_leaderboard(
+        competition.id, tmp, mlebench_dir=mlebench_dir, client=client, log=log
+    )
+    return facts
 
 
 def _check_outputs(competition: Competition, tmp: Path) -> None:

@@ -1,11 +1,15 @@
 """``mle_local``: Inspect's local sandbox with the MLE-bench directory layout.
 
 Each sample gets a fresh directory holding ``data`` (a symlink to the prepared public data,
-so setup cost does not grow with dataset size), ``submission``, ``code``, ``logs`` and
-``workspace`` (the working directory). Commands run on the host with the interpreter that runs
-Inspect first on PATH, host secrets removed from their environment, and every process they
-started, even detached ones, is killed when the sample ends. This is not isolation: an agent can
-still read host files; see the docker sandbox for that.
+so setup cost does not grow with dataset size), ``submission``, ``code``, ``logs``,
+``workspace`` (the working directory) and ``home``. Commands run with the interpreter that
+runs Inspect first on PATH, host secrets removed from their environment, and every process
+they started, even detached ones, is killed when the sample ends.
+
+Where bubblewrap works (see :mod:`.bwrap`), every command runs isolated: the same paths as
+in Docker (``/home/data`` read-only ...), no network, the host read-only, the data dir's
+answers and the user's home hidden. Elsewhere commands run directly on the host, which is
+not isolation (the agent can read host files); a warning says so once per task.
 """
 
 from __future__ import annotations
@@ -20,14 +24,16 @@ import tempfile
 import uuid
 from logging import getLogger
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from inspect_ai.util import ExecResult, SandboxEnvironment, SandboxEnvironmentConfigType, sandboxenv
+from inspect_ai.util._sandbox._cli import SANDBOX_CLI
 from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import override
 
-from .paths import SandboxPaths
+from .bwrap import AGENT_HOME, Holder, bwrap_available, exposed_paths, hidden_paths, holder_command
+from .paths import CANONICAL_PATHS, SandboxPaths
 
 logger = getLogger(__name__)
 
@@ -44,6 +50,11 @@ class LocalSandboxConfig(BaseModel):
     competition_id: str
     workspace_root: str | None = None
     keep_workspace: bool = False
+    isolation: Literal["auto", "bwrap", "none"] = "auto"
+    """auto: bubblewrap where it works; bwrap: fail without it; none: run on the host."""
+
+
+_warned_tasks: set[str] = set()
 
 
 @sandboxenv(name="mle_local")
@@ -66,7 +77,16 @@ class MleLocalSandbox(LocalSandboxEnvironment):
                 "the mle_local sandbox needs a LocalSandboxConfig "
                 "(built by mle_inspect's tasks); got " + repr(config)
             )
-        return {"default": cls(config)}
+        sandbox = cls(config)
+        if sandbox.holder is None and task_name not in _warned_tasks:
+            _warned_tasks.add(task_name)
+            logger.warning(
+                "mle_local: commands run on the host without isolation (%s); the agent can "
+                "read host files, the network and other samples. Install bubblewrap or use "
+                "-T sandbox=docker.",
+                sandbox.isolation_note,
+            )
+        return {"default": sandbox}
 
     @override
     @classmethod
@@ -79,6 +99,14 @@ class MleLocalSandbox(LocalSandboxEnvironment):
     ) -> None:
         for environment in environments.values():
             sandbox = environment.as_type(MleLocalSandbox)
+            if sandbox.holder is not None:
+                # stop Inspect's tool server while the namespaces still exist
+                try:
+                    await sandbox._stop_sandbox_tools(timeout=5 if interrupted else 55)
+                except Exception as ex:  # noqa: BLE001 - cleanup goes on regardless
+                    logger.warning("mle_local: could not stop the sandbox tools: %s", ex)
+                sandbox._sandbox_tools_used = False
+                sandbox.holder.stop()
             killed = kill_marked_processes(sandbox.sandbox_id)
             if killed:
                 logger.info("mle_local: killed %d leftover process(es)", killed)
@@ -101,7 +129,9 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         self._sandbox_tools_dir = root / ".sandbox-tools"
         public = Path(config.public_dir)
         if not public.is_dir():
-            raise FileNotFoundError(f"public data for {config.competition_id} not found at {public}")
+            raise FileNotFoundError(
+                f"public data for {config.competition_id} not found at {public}"
+            )
         (root / "data").symlink_to(public, target_is_directory=True)
         for name in ("submission", "code", "logs", "workspace", "home"):
             (root / name).mkdir()
@@ -110,13 +140,37 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         # login shells (Inspect's bash and python tools use `bash --login`) reset PATH from
         # /etc/profile; put Inspect's interpreter back in front so `python3` has the libraries
         (root / "home" / ".bash_profile").write_text(f"export PATH={shlex.quote(self.path)}\n")
-        self.mle_paths = SandboxPaths(
+        self.host_paths = SandboxPaths(
             data=str(root / "data"),
             submission=str(root / "submission"),
             code=str(root / "code"),
             logs=str(root / "logs"),
             workspace=str(root / "workspace"),
         )
+        self.holder: Holder | None = None
+        self.isolation_note = "isolation: none requested"
+        if config.isolation != "none":
+            self.isolation_note = bwrap_available() or "bubblewrap"
+            if self.isolation_note != "bubblewrap" and config.isolation == "bwrap":
+                self.directory.cleanup()
+                raise RuntimeError(f"mle_local: isolation=bwrap but {self.isolation_note}")
+        if self.isolation_note == "bubblewrap":
+            try:
+                self.holder = Holder(
+                    holder_command(
+                        root,
+                        public,
+                        hidden_paths(_data_dir_of(public), root.parent),
+                        exposed_paths(),
+                    ),
+                    env={**os.environ, MARKER_ENV: self.sandbox_id},
+                )
+            except BaseException:
+                self.directory.cleanup()
+                raise
+            self._sandbox_tools_dir = root / "home" / ".sandbox-tools"
+        # what the agent sees: Docker's paths when isolated, the host directories otherwise
+        self.mle_paths = CANONICAL_PATHS if self.holder is not None else self.host_paths
 
     @override
     async def exec(
@@ -136,12 +190,18 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         final_env = {
             **self.mle_paths.as_env(),
             "PATH": self.path,
-            "HOME": str(self.root / "home"),
+            "HOME": AGENT_HOME if self.holder is not None else str(self.root / "home"),
             MARKER_ENV: self.sandbox_id,
             **(env or {}),
         }
+        if cmd and cmd[0] == SANDBOX_CLI and self.holder is not None:
+            self._sandbox_tools_used = True
+            final_env[self._SANDBOX_TOOLS_DIR_ENV] = f"{AGENT_HOME}/.sandbox-tools"
         secrets = [name for name in os.environ if _SECRET_NAME.search(name)]
         wrapped = ["env", *(f"--unset={name}" for name in secrets), *cmd] if secrets else cmd
+        if self.holder is not None:
+            wrapped = self.holder.wrap(wrapped, final_cwd)
+            final_cwd = str(self.root)  # the host side of nsenter runs here
         return await super().exec(
             wrapped,
             input=input,
@@ -155,8 +215,26 @@ class MleLocalSandbox(LocalSandboxEnvironment):
 
     @override
     def _resolve_file(self, file: str) -> str:
-        path = Path(file)
-        return file if path.is_absolute() else str(Path(self.mle_paths.workspace) / path)
+        """A sandbox path as the host sees it (file operations run on the host side)."""
+        path = Path(file) if Path(file).is_absolute() else Path(self.mle_paths.workspace) / file
+        if self.holder is None:
+            return str(path)
+        for field in ("data", "submission", "code", "logs", "workspace"):
+            inside = Path(getattr(CANONICAL_PATHS, field))
+            if path == inside or path.is_relative_to(inside):
+                return str(Path(getattr(self.host_paths, field)) / path.relative_to(inside))
+        if path == Path(AGENT_HOME) or path.is_relative_to(AGENT_HOME):
+            return str(self.root / "home" / path.relative_to(AGENT_HOME))
+        # anywhere else (/tmp, /var/tmp ...): the holder's view of its own root
+        return self.holder.host_path(str(path))
+
+
+def _data_dir_of(public: Path) -> Path | None:
+    """The data dir above ``<id>/prepared/public``: hidden whole, answers and all."""
+    public = public.resolve()
+    if public.name == "public" and public.parent.name == "prepared":
+        return public.parent.parent.parent
+    return None
 
 
 class _Directory:

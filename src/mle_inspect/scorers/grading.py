@@ -158,9 +158,20 @@ def validate_content(
 
 
 @lru_cache(maxsize=8)
-def _read_answers_cached(path: str, mtime_ns: int) -> pd.DataFrame:
+def _read_answers_cached(
+    path: str, mtime_ns: int, fmt: str = "csv", keep: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    import json
+
     import pandas as pd
 
+    if fmt == "jsonl":  # line by line, keeping only `keep` fields: records can be whole documents
+        records = []
+        with open(path, encoding="utf-8") as lines:
+            for line in filter(str.strip, lines):
+                record = json.loads(line)
+                records.append({k: record.get(k) for k in keep} if keep else record)
+        return pd.DataFrame.from_records(records)
     return pd.read_csv(path)
 
 
@@ -173,7 +184,11 @@ def load_answers(competition: Competition, paths: CompetitionPaths) -> pd.DataFr
             f"Run `{prepare_command(competition.id, paths.data_dir)}`."
         )
     try:
-        return _read_answers_cached(str(path), path.stat().st_mtime_ns).copy()
+        spec = competition.grading
+        fmt = spec.answers_format if spec else "csv"
+        keep = (spec.id_column, *spec.answer_columns) if spec and spec.answer_columns else None
+        mtime = path.stat().st_mtime_ns
+        return _read_answers_cached(str(path), mtime, fmt, keep).copy()  # type: ignore[arg-type]
     except Exception as ex:
         raise GradingError(
             f"answers file {path} is unreadable ({ex}); re-prepare with "

@@ -1,30 +1,164 @@
-"""``react_agent``: Inspect's ReAct loop with shell and Python tools in the competition sandbox."""
+"""``react_agent``: Inspect's ReAct loop set up for day-long Kaggle-style work.
+
+Tools: bash, python and the text editor in the competition sandbox, ``validate_submission``
+(host-side grader checks, never a score) and a ``submit`` that refuses while the graded file
+is missing or invalid. After every step the agent is told the time and steps used and left;
+once a budget reaches its reserve it gets one wrap-up message. Long runs are kept inside the
+context window by compaction, with trimming as the fallback on overflow.
+
+    inspect eval mle_inspect/lite --model anthropic/... -S bash_timeout=7200 -S max_steps=500
+"""
 
 from __future__ import annotations
 
-from inspect_ai.agent import Agent, AgentPrompt, agent, react
-from inspect_ai.tool import bash, python
+from typing import Any
 
-_PROMPT = """\
-You are an expert machine-learning engineer working alone in a sandbox with a shell and Python. \
-Work step by step: read the competition description, look at the data, set up a hold-out or \
-cross-validation, write a first valid submission early, then improve it. Run long training jobs \
-in the background (nohup ... > log &) and poll their logs instead of blocking a tool call. \
-When your best submission is in place, call submit() with a one-line summary."""
+from inspect_ai.agent import Agent, AgentPrompt, AgentState, AgentSubmit, agent, react
+from inspect_ai.model import ChatMessageUser
+from inspect_ai.tool import bash, python, text_editor
+from inspect_ai.util import sandbox
+
+from ..sandboxes.paths import sandbox_paths
+from ._budget import Budget, BudgetSettings, BudgetTracker, Clock
+from ._compaction import COMPACTION_NAMES, compaction_strategy
+from ._react_prompt import (
+    HARDWARE_PROBE,
+    no_tool_call_message,
+    system_prompt,
+    wrap_up_message,
+)
+from .tools import SubmissionTarget, gated_submit, validate_submission
+
+#: Key in the metadata of the messages the agent adds itself (status, wrap-up, nudges).
+MESSAGE_TAG = "mle_inspect"
 
 
 @agent
-def react_agent(tool_timeout: int = 1800, attempts: int = 1) -> Agent:
-    """A ReAct agent for MLE tasks.
+def react_agent(
+    bash_timeout: int = 3600,
+    python_timeout: int = 3600,
+    editor_timeout: int = 180,
+    max_steps: int | None = None,
+    time_limit: float | None = None,
+    reserve_fraction: float = 0.1,
+    reserve_minutes: float = 15,
+    compaction: str = "auto",
+    compaction_threshold: float = 0.8,
+    clock: Clock | None = None,
+) -> Agent:
+    """A ReAct agent for MLE-bench competitions.
 
     Args:
-        tool_timeout: Seconds a single bash or python call may run.
-        attempts: Submit attempts allowed (the submission file is what is graded).
+        bash_timeout: Seconds one bash call may run (use background jobs for longer work).
+        python_timeout: Seconds one python call may run.
+        editor_timeout: Seconds one text editor call may run.
+        max_steps: Model turns the agent allows itself (on top of Inspect's limits).
+        time_limit: Wall-clock seconds the agent allows itself (on top of the eval's limit).
+        reserve_fraction: Share of each budget kept back for wrapping up.
+        reserve_minutes: Cap on the time reserve, in minutes.
+        compaction: ``auto``, ``summary``, ``edit``, ``trim`` or ``none``.
+        compaction_threshold: Share of the context window (<= 1) or tokens (> 1) that
+            triggers compaction.
+        clock: Source of elapsed time (default: Inspect's sample clock; tests pass a fake).
     """
-    return react(
-        name="mle_agent",
-        description="Machine-learning engineer for Kaggle-style tasks",
-        prompt=AgentPrompt(instructions=_PROMPT),
-        tools=[bash(timeout=tool_timeout), python(timeout=tool_timeout)],
-        attempts=attempts,
+    if compaction not in COMPACTION_NAMES:
+        raise ValueError(f"compaction must be one of {', '.join(COMPACTION_NAMES)}")
+    settings = BudgetSettings(
+        time_limit=time_limit,
+        max_steps=max_steps,
+        reserve_fraction=reserve_fraction,
+        reserve_minutes=reserve_minutes,
     )
+
+    async def execute(state: AgentState) -> AgentState:
+        from inspect_ai.log import transcript
+
+        metadata = _sample_metadata()
+        target = SubmissionTarget(
+            competition_id=str(metadata["competition_id"]), data_dir=metadata.get("data_dir")
+        )
+        paths = sandbox_paths()
+        tracker = BudgetTracker(settings, clock)
+        instructions = system_prompt(
+            metadata,
+            paths,
+            await _probe_hardware(),
+            tracker.reading(len(state.messages)),
+            bash_timeout,
+            python_timeout,
+        )
+        wrapped_up = False
+
+        async def on_continue(agent_state: AgentState) -> bool | AgentState:
+            nonlocal wrapped_up
+            budget = tracker.observe(len(agent_state.messages))
+            if budget.exhausted:
+                transcript().info(f"react_agent: own budget spent at step {budget.step}")
+                return False
+            parts, kinds = [], ["status"]
+            if not agent_state.output.message.tool_calls:
+                parts.append(no_tool_call_message())
+                kinds.append("nudge")
+            parts.append(budget.status())
+            reason = budget.reserve_reached()
+            if reason is not None and not wrapped_up:
+                wrapped_up = True
+                parts.append(wrap_up_message(budget, reason, paths.submission_file))
+                kinds.append("wrap_up")
+            agent_state.messages.append(_tagged("\n\n".join(parts), kinds, budget))
+            return agent_state
+
+        inner = react(
+            prompt=AgentPrompt(
+                instructions=instructions, assistant_prompt=None, submit_prompt=None
+            ),
+            tools=[
+                bash(timeout=bash_timeout, background=True),
+                python(timeout=python_timeout),
+                text_editor(timeout=editor_timeout),
+                validate_submission(target),
+            ],
+            submit=AgentSubmit(tool=gated_submit(target), answer_only=True, keep_in_messages=True),
+            on_continue=on_continue,
+            compaction=compaction_strategy(compaction, compaction_threshold),
+            truncation="auto",
+        )
+        return await inner(state)
+
+    return execute
+
+
+def _tagged(text: str, kinds: list[str], budget: Budget) -> ChatMessageUser:
+    """A user message marked as the agent's own, with the reading it reports."""
+    return ChatMessageUser(
+        content=text,
+        metadata={
+            MESSAGE_TAG: kinds,
+            "step": budget.step,
+            "elapsed": budget.elapsed,
+            "time_left": budget.time_left,
+            "steps_left": budget.steps_left,
+        },
+    )
+
+
+def _sample_metadata() -> dict[str, Any]:
+    from inspect_ai.solver._task_state import sample_state  # no public accessor in 0.3.285
+
+    state = sample_state()
+    metadata = dict(state.metadata) if state is not None else {}
+    if not metadata.get("competition_id"):
+        raise RuntimeError(
+            "react_agent runs on mle_inspect tasks: the sample has no 'competition_id' metadata"
+        )
+    return metadata
+
+
+async def _probe_hardware() -> str:
+    """CPU count, memory and GPUs as the sandbox sees them."""
+    try:
+        result = await sandbox().exec(["bash", "-c", HARDWARE_PROBE], timeout=30)
+    except (TimeoutError, RuntimeError, OSError) as ex:
+        return f"unknown (probe failed: {ex})"
+    lines = [f"- {line}" for line in result.stdout.splitlines() if line.strip()]
+    return "\n".join(lines) if lines else "unknown"

@@ -9,10 +9,11 @@ from inspect_ai.util import SandboxEnvironmentSpec
 
 from ..competitions import Competition, get_competition
 from ..data import CompetitionPaths, competition_paths, is_prepared, prepare_command
+from ..sandboxes.options import SandboxOptions
 from ..scorers.metrics import get_metric
 from ._instructions import instructions
 
-SANDBOX_TYPES = ("local",)
+SANDBOX_TYPES = ("local", "docker", "k8s")
 
 
 class CompetitionNotPrepared(RuntimeError):
@@ -20,8 +21,14 @@ class CompetitionNotPrepared(RuntimeError):
 
 
 def sandbox_spec(
-    sandbox: str, competition: Competition, paths: CompetitionPaths, workspace_root: str | None
+    sandbox: str,
+    competition: Competition,
+    paths: CompetitionPaths,
+    workspace_root: str | None,
+    options: SandboxOptions | None = None,
 ) -> SandboxEnvironmentSpec:
+    """The sample's sandbox: only ``prepared/public`` is ever handed to it, never the answers."""
+    options = options or SandboxOptions()
     if sandbox == "local":
         from ..sandboxes.local import LocalSandboxConfig
 
@@ -33,6 +40,16 @@ def sandbox_spec(
                 workspace_root=workspace_root,
             ),
         )
+    if sandbox == "docker":
+        from ..sandboxes.compose import compose_file
+
+        return SandboxEnvironmentSpec(
+            "docker", str(compose_file(paths.public, competition.id, options))
+        )
+    if sandbox == "k8s":
+        from ..sandboxes.k8s import k8s_values_file
+
+        return SandboxEnvironmentSpec("k8s", k8s_values_file(competition.id, options))
     raise ValueError(
         f"sandbox {sandbox!r} is not available; choose one of: {', '.join(SANDBOX_TYPES)}"
     )
@@ -43,6 +60,7 @@ def competition_sample(
     paths: CompetitionPaths,
     sandbox: str = "local",
     workspace_root: str | None = None,
+    sandbox_options: SandboxOptions | None = None,
 ) -> Sample:
     public_sample = (
         competition.sample_submission.removeprefix("public/")
@@ -67,7 +85,7 @@ def competition_sample(
             "data_dir": str(paths.data_dir),
             "public_dir": str(paths.public),
         },
-        sandbox=sandbox_spec(sandbox, competition, paths, workspace_root),
+        sandbox=sandbox_spec(sandbox, competition, paths, workspace_root, sandbox_options),
     )
 
 
@@ -78,6 +96,7 @@ def competition_dataset(
     workspace_root: str | None = None,
     auto_prepare: bool = False,
     name: str = "mle-bench",
+    sandbox_options: SandboxOptions | None = None,
 ) -> MemoryDataset:
     """Samples for the given competitions; unprepared ones raise with the prepare command."""
     samples, missing = [], []
@@ -91,7 +110,9 @@ def competition_dataset(
         if not is_prepared(paths, competition):
             missing.append(cid)
             continue
-        samples.append(competition_sample(competition, paths, sandbox, workspace_root))
+        samples.append(
+            competition_sample(competition, paths, sandbox, workspace_root, sandbox_options)
+        )
     if missing:
         where = competition_paths(missing[0], data_dir).data_dir
         commands = "\n".join(f"  {prepare_command(cid, where)}" for cid in missing[:10])

@@ -32,13 +32,20 @@ def mle_bench(
     workspace_root: str | None = None,
     solver: Solver | None = None,
     auto_prepare: bool = False,
+    image: str | None = None,
+    cpus: float | None = None,
+    memory: str | None = None,
+    gpus: int = 0,
+    shm_size: str | None = None,
+    data_pvc: str = "mle-inspect-data",
+    runtime_class: str | None = None,
 ) -> Task:
     """MLE-bench competitions as Inspect samples, graded on the host.
 
     Args:
         split: low (= lite), medium, high, all, dev or demo.
         competitions: Comma-separated ids (or a list); overrides ``split``.
-        sandbox: Sandbox type per sample (``local``).
+        sandbox: Sandbox type per sample: ``local``, ``docker`` or ``k8s``.
         data_dir: Prepared data dir (default ``$MLE_INSPECT_DATA_DIR`` or the user cache).
         time_limit: Wall-clock seconds per sample (MLE-bench gives 24 hours).
         message_limit: Optional cap on messages per sample.
@@ -46,7 +53,25 @@ def mle_bench(
         workspace_root: Where local sandboxes make their per-sample directories.
         solver: Agent to run (default: the ReAct agent).
         auto_prepare: Prepare missing competitions while loading (offline ones only: demo).
+        image: docker/k8s: agent image (default ``mle-inspect/agent:light``).
+        cpus: docker/k8s: CPU limit (docker default: none; k8s: 4).
+        memory: docker/k8s: memory limit such as ``16g`` (docker default: none; k8s: 16g).
+        gpus: docker/k8s: GPUs reserved per sample.
+        shm_size: docker/k8s: size of ``/dev/shm`` (default 2g, at most half of ``memory``).
+        data_pvc: k8s: PersistentVolumeClaim holding the prepared data dir.
+        runtime_class: k8s: pod runtime class (default: the chart's gVisor; ``nvidia`` with GPUs).
     """
+    from ..sandboxes.options import DEFAULT_IMAGE, SandboxOptions
+
+    sandbox_options = SandboxOptions(
+        image=image or DEFAULT_IMAGE,
+        cpus=cpus,
+        memory=memory,
+        gpus=gpus,
+        shm_size=shm_size,
+        data_pvc=data_pvc,
+        runtime_class=runtime_class,
+    )
     ids = resolve_ids(split, competitions)
     dataset = competition_dataset(
         ids,
@@ -55,6 +80,7 @@ def mle_bench(
         workspace_root=workspace_root,
         auto_prepare=auto_prepare,
         name=f"mle-bench-{split}" if not competitions else "mle-bench",
+        sandbox_options=sandbox_options,
     )
     return Task(
         dataset=dataset,

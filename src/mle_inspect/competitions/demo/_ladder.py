@@ -20,6 +20,7 @@ LADDER_SEED = 7
 
 
 def _families(task: str) -> list[tuple[str, Callable[[], Any]]]:
+    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.dummy import DummyClassifier, DummyRegressor
     from sklearn.ensemble import (
         HistGradientBoostingClassifier,
@@ -58,7 +59,7 @@ def _families(task: str) -> list[tuple[str, Callable[[], Any]]]:
         ("logistic", lambda: pipe(LogisticRegression(C=1.0, max_iter=2000))),
         ("forest", lambda: pipe(RandomForestClassifier(200, min_samples_leaf=2, random_state=0))),
         ("boosting", lambda: HistGradientBoostingClassifier(max_iter=100, random_state=0)),
-        ("svm-rbf", lambda: pipe(SVC(C=10.0, probability=True, random_state=0))),
+        ("svm-rbf", lambda: pipe(CalibratedClassifierCV(SVC(C=10.0), ensemble=False))),
     ]
 
 

@@ -23,6 +23,12 @@ def roc_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
     return float(roc_auc_score(y_true, y_score))
 
 
+@register_metric("roc_auc_of_probabilities", "probability")
+def roc_auc_of_probabilities(y_true: np.ndarray, y_prob: np.ndarray) -> float:
+    """ROC AUC where the submission must hold probabilities in [0, 1] (the demo's rule)."""
+    return roc_auc(y_true, y_prob)
+
+
 @register_metric("binary_log_loss", "probability")
 def binary_log_loss(y_true: np.ndarray, y_prob: np.ndarray) -> float:
     from sklearn.metrics import log_loss

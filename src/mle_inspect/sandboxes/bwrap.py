@@ -1,0 +1,189 @@
+"""Isolation for the local sandbox with bubblewrap: Docker's paths, no network, host read-only.
+
+One long-lived, namespaced ``sleep`` (the *holder*) is started per sample with ``bwrap``: new
+user, mount, pid, network, ipc and uts namespaces; the host's root bound read-only; ``/tmp``,
+``/run``, ``/home``, the user's home, the data dir and the workspace root covered by empty
+tmpfs mounts; the competition's public data bound read-only at ``/home/data`` and the
+sample's writable directories at ``/home/submission`` and the rest. Each command then joins
+those namespaces with ``nsenter`` and drops every capability, so processes the agent starts
+in the background keep running between commands (as in Docker) and all of them end when the
+holder is killed at sample cleanup. ``/proc`` shows only the sandbox's processes, so the
+agent cannot reach the host's files through ``/proc/<pid>/root`` either.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterable
+from logging import getLogger
+from pathlib import Path
+from typing import BinaryIO
+
+from .paths import CANONICAL_PATHS
+
+logger = getLogger(__name__)
+
+BWRAP_ENV = "MLE_INSPECT_BWRAP"
+"""Set to ``0`` to run the local sandbox without bubblewrap even where it works."""
+AGENT_HOME = "/home/agent"
+READY = b"mle-inspect-sandbox-ready\n"
+_NAMESPACES = ("--user", "--mount", "--pid", "--net", "--ipc", "--uts")
+
+
+@functools.cache
+def bwrap_available() -> str | None:
+    """Why bubblewrap cannot isolate here (None when it can): missing, disabled or failing."""
+    if os.environ.get(BWRAP_ENV, "").strip().lower() in ("0", "false", "no", "off"):
+        return f"disabled by {BWRAP_ENV}"
+    if sys.platform != "linux":
+        return "bubblewrap needs Linux"
+    missing = [tool for tool in ("bwrap", "nsenter", "setpriv") if shutil.which(tool) is None]
+    if missing:
+        return f"not installed: {', '.join(missing)} (apt-get install bubblewrap util-linux)"
+    probe = [
+        "bwrap", "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent",
+        "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true",
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(probe, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as ex:
+        return f"bwrap failed to start: {ex}"
+    if result.returncode != 0:
+        return f"bwrap cannot create namespaces here: {result.stderr.strip()[:300]}"
+    return None
+
+
+def hidden_paths(data_dir: Path | None, workspace_root: Path) -> list[Path]:
+    """Host directories covered by an empty tmpfs: other samples, answers, homes, sockets."""
+    candidates = [
+        Path("/tmp"),
+        Path("/var/tmp"),
+        Path("/run"),
+        Path("/home"),
+        Path("/root"),
+        Path.home(),
+        workspace_root,
+        *([data_dir] if data_dir is not None else []),
+    ]
+    hidden: list[Path] = []
+    for path in candidates:
+        try:
+            real = path.resolve()
+        except OSError:
+            continue
+        if real.is_dir() and real != Path("/") and real not in hidden:
+            hidden.append(real)
+    # a covered parent hides its children already; keep the list short and ordered
+    return [p for p in hidden if not any(p != q and p.is_relative_to(q) for q in hidden)]
+
+
+def exposed_paths() -> list[Path]:
+    """Read-only paths the sandbox needs even when they sit under a hidden directory."""
+    paths: list[Path] = []
+    for prefix in {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parent.parent)}:
+        real = Path(prefix).resolve()
+        if real.is_dir() and real != Path("/") and real not in paths:
+            paths.append(real)
+    return sorted(paths)
+
+
+def holder_command(
+    root: Path, public: Path, hidden: Iterable[Path], exposed: Iterable[Path]
+) -> list[str]:
+    """The bwrap command line of a sample's holder process."""
+    args = [
+        "bwrap",
+        "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+        "--ro-bind", "/", "/",
+    ]  # fmt: skip
+    for path in hidden:
+        args += ["--tmpfs", str(path)]
+    for path in exposed:
+        args += ["--ro-bind", str(path), str(path)]
+    args += ["--ro-bind", str(public.resolve()), CANONICAL_PATHS.data]
+    for name in ("submission", "code", "logs", "workspace"):
+        args += ["--bind", str(root / name), getattr(CANONICAL_PATHS, name)]
+    args += ["--bind", str(root / "home"), AGENT_HOME]
+    for device in sorted(Path("/dev").glob("nvidia*")) + [Path("/dev/dri")]:
+        args += ["--dev-bind-try", str(device), str(device)]
+    args += ["--dev", "/dev", "--proc", "/proc", "--cap-drop", "ALL"]
+    args += ["--chdir", CANONICAL_PATHS.workspace, "--"]
+    args += ["sh", "-c", f"printf '{READY.decode().strip()}\\n'; exec sleep infinity"]
+    return args
+
+
+class Holder:
+    """The sample's namespaces, kept alive by one sleeping process."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        info_read, info_write = os.pipe()
+        try:
+            self._process = subprocess.Popen(
+                [command[0], "--info-fd", str(info_write), *command[1:]],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                pass_fds=(info_write,),
+            )
+        finally:
+            os.close(info_write)
+        with os.fdopen(info_read, "rb") as info:
+            assert self._process.stdout is not None
+            # the holder prints only once every mount is in place: joining earlier would see a
+            # half-built root
+            line = self._process.stdout.readline()
+            if line != READY:
+                self._process.kill()
+                _, err = self._process.communicate(timeout=10)
+                raise RuntimeError(
+                    f"bubblewrap sandbox failed to start: {err.decode(errors='replace')}"
+                )
+            # bwrap writes {"child-pid": N, ...}: the host pid of the sandbox's pid 1
+            self.pid = int(json.loads(_read_json(info))["child-pid"])
+
+    def wrap(self, cmd: list[str], cwd: str) -> list[str]:
+        """``cmd`` as run inside the namespaces, without capabilities, from ``cwd``."""
+        return [
+            "nsenter", f"--target={self.pid}", *_NAMESPACES, "--preserve-credentials", "--root",
+            "--", "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs",
+            "--", "sh", "-c", 'cd -- "$1" || exit 126; shift; exec "$@"', "sh", cwd, *cmd,
+        ]  # fmt: skip
+
+    def host_path(self, path: str) -> str:
+        """Where the host sees a path of the sandbox (through the holder's root)."""
+        return f"/proc/{self.pid}/root{path}"
+
+    def stop(self) -> None:
+        """Kill the holder: every process in its pid namespace dies with it."""
+        if self._process.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._process.kill()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            logger.warning("bubblewrap holder %d did not exit", self._process.pid)
+        for stream in (self._process.stdout, self._process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def _read_json(stream: BinaryIO) -> str:
+    """One JSON object from bwrap's info fd (it may stay open: stop at the closing brace)."""
+    data = b""
+    while not data.rstrip().endswith(b"}"):
+        chunk = stream.read1(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode()

@@ -1,0 +1,108 @@
+"""Helpers shared by the agreement, F-score, ranking and text graders.
+
+Text columns: the original graders ran on pandas 2, where ``Series.astype(str)`` turned a
+missing value into the text ``"nan"`` and ``.str`` accessors failed on numeric columns.
+pandas 3 keeps missing values missing, so these helpers spell out the pandas 2 behaviour the
+published scores were computed with.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from .. import checks
+from .._errors import GradingError, InvalidSubmission
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ...competitions import GradingSpec
+
+
+def aligned(
+    submission: pd.DataFrame,
+    answers: pd.DataFrame,
+    spec: GradingSpec,
+    *,
+    exact_columns: bool = False,
+) -> pd.DataFrame:
+    """The submission's rows in answer order, after the checks every grader here shares:
+    rows present, id and prediction columns present, one row per test id."""
+    if spec.id_column is None:
+        raise GradingError("this grader needs `id_column` in the grading spec")
+    expected = [spec.id_column, *spec.target_columns]
+    checks.require_not_empty(submission)
+    checks.require_columns(submission, expected, exact=exact_columns)
+    missing = [c for c in [spec.id_column, *spec.truth_columns] if c not in answers.columns]
+    if missing:
+        raise GradingError(f"the answers file lacks column(s) {missing}: re-prepare it")
+    return checks.align_to_answers(submission, answers, spec.id_column)
+
+
+def _as_text(values: pd.Series, missing_as: str) -> list[str]:
+    import pandas as pd
+
+    items = values.tolist()
+    missing = pd.isna(values).to_numpy()
+    if isinstance(values.dtype, pd.StringDtype) and not missing.any():
+        return items  # already text: skip the per-value conversion (10^6-row files)
+    return [missing_as if gone else str(v) for v, gone in zip(items, missing, strict=True)]
+
+
+def legacy_str(values: pd.Series) -> list[str]:
+    """``values.astype(str)`` as pandas 2 did it: missing becomes ``"nan"``, floats keep ``.0``."""
+    return _as_text(values, "nan")
+
+
+def filled_str(values: pd.Series) -> list[str]:
+    """``values.fillna("").astype(str)``: missing becomes the empty string."""
+    return _as_text(values, "")
+
+
+def require_text(df: pd.DataFrame, column: str, *, id_column: str | None = None) -> list[str]:
+    """The column's values as text, missing as ``""``; numbers are rejected.
+
+    The originals called ``.str`` methods on the column, which fail when pandas parsed it as
+    numbers (every cell a number) or when a cell holds a non-text value.
+    """
+    import numpy as np
+    import pandas as pd
+
+    values = df[column]
+    if isinstance(values.dtype, pd.StringDtype):
+        return filled_str(values)
+    missing = pd.isna(values).to_numpy()
+    not_text = np.fromiter((not isinstance(v, str) for v in values.tolist()), bool, len(values))
+    bad = not_text & ~missing
+    if bad.any():
+        raise InvalidSubmission(
+            f"column {column!r} must hold text (space-separated labels or words); "
+            f"{int(bad.sum())} value(s) were read as numbers "
+            f"({checks._preview(values[bad].tolist())}) at {checks._row_labels(df, bad, id_column)}"
+        )
+    return filled_str(values)
+
+
+def require_no_missing_text(
+    df: pd.DataFrame, column: str, *, id_column: str | None = None
+) -> list[str]:
+    """The column as text where an empty cell is an error (the original raised on NaN)."""
+    checks.require_no_missing(df, column, id_column=id_column)
+    return [str(v) for v in df[column].tolist()]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a grader builds millions of small lists and
+    sets (token lists per row): they hold no cycles, and collections triggered by the
+    allocations alone can double the time on 10^6-row files."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

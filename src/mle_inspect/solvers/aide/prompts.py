@@ -1,0 +1,181 @@
+"""The operator prompts (draft, improve, debug) and the reviewer prompt.
+
+Every coder prompt carries the task, the budget left and the response format; each stage adds
+what that operator needs. The first line of every user prompt names the stage (``Stage:
+draft``) so a reader of the log, and scripted test models, can tell them apart.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from .journal import Journal, Node
+
+CODER_SYSTEM = """\
+You are an expert machine-learning engineer solving a Kaggle-style competition by writing \
+complete Python scripts. Each script you write is run once, on its own, in a fresh process; \
+nothing you wrote before is kept except what you repeat in the script."""
+
+REVIEWER_SYSTEM = """\
+You review one run of a machine-learning script. Read the code and its output, summarise what \
+happened in a few sentences (the approach, the validation result, any error and its likely \
+cause), and report the validation score the output shows, if any. Always answer by calling \
+the submit_review tool."""
+
+MAX_OUTPUT_IN_PROMPT = 6000
+
+
+class TaskContext(BaseModel):
+    """Facts shared by every prompt of one sample."""
+
+    instructions: str
+    description: str
+    overview: str
+    data_dir: str
+    metric_tag: str
+    metric_name: str
+    lower_is_better: bool
+
+    @property
+    def direction(self) -> str:
+        return "lower" if self.lower_is_better else "higher"
+
+
+def _requirements(ctx: TaskContext, timeout: int) -> str:
+    return f"""\
+Requirements for the script:
+- Read the data from {ctx.data_dir} (read-only). Your working directory is a fresh, empty \
+directory.
+- Hold out part of the training data (or use k-fold cross-validation) and compute the \
+validation score with the competition's metric ({ctx.metric_name}; {ctx.direction} is better).
+- Print it on its own line exactly as `{ctx.metric_tag}=<number>`.
+- Write predictions for the whole test set to `submission.csv` in the working directory, in \
+the format of the sample submission. (The search copies the best script's submission to the \
+graded place itself: write nowhere else.)
+- It must finish within {timeout} seconds; keep it simple and fast enough for that.
+
+Answer with a short plan (a few sentences) followed by exactly one ```python code block \
+holding the complete script."""
+
+
+def _header(stage: str, ctx: TaskContext, budget: str) -> str:
+    return f"""\
+Stage: {stage}
+
+# Task
+{ctx.instructions}
+
+# Competition description
+{ctx.description}
+
+# Budget
+{budget}
+"""
+
+
+def _node_report(node: Node, title: str) -> str:
+    metric = "none" if node.metric is None else f"{node.metric:.6g}"
+    output = node.output
+    if len(output) > MAX_OUTPUT_IN_PROMPT:
+        output = (
+            output[: MAX_OUTPUT_IN_PROMPT // 3]
+            + "\n[...]\n"
+            + output[-2 * MAX_OUTPUT_IN_PROMPT // 3 :]
+        )
+    lines = [
+        f"## {title} (node {node.id})",
+        f"Plan: {node.plan or '(none given)'}",
+        f"Validation metric: {metric}",
+    ]
+    if node.buggy:
+        lines.append(f"Problem: {node.bug_reason}")
+    if node.validator_message:
+        lines.append(f"Submission check: {node.validator_message}")
+    if node.analysis:
+        lines.append(f"Review: {node.analysis}")
+    lines += ["```python", node.code.rstrip(), "```", "Output:", "```", output.rstrip(), "```"]
+    return "\n".join(lines)
+
+
+def draft_prompt(ctx: TaskContext, journal: Journal, budget: str, timeout: int) -> str:
+    earlier = [n for n in journal.drafts()]
+    listing = (
+        "\n".join(f"- node {n.id}: {n.plan or '(no plan)'}" for n in earlier)
+        if earlier
+        else "(none yet)"
+    )
+    return f"""{_header("draft", ctx, budget)}
+# Data overview
+{ctx.overview}
+
+# Your job
+Write a first solution: a simple, sound model with a proper validation. Make it different \
+from the earlier drafts listed below (another model family or feature approach), and do not \
+tune hyper-parameters yet.
+
+Earlier drafts:
+{listing}
+
+{_requirements(ctx, timeout)}"""
+
+
+def improve_prompt(ctx: TaskContext, parent: Node, budget: str, timeout: int) -> str:
+    return f"""{_header("improve", ctx, budget)}
+# Your job
+Improve the solution below with ONE atomic change (for example one new feature group, one \
+model change, or one hyper-parameter change), so its effect can be measured. Keep the rest \
+of the script as it is.
+
+{_node_report(parent, "Current best solution")}
+
+{_requirements(ctx, timeout)}"""
+
+
+def debug_prompt(
+    ctx: TaskContext, journal: Journal, parent: Node, budget: str, timeout: int
+) -> str:
+    chain = journal.debug_chain(parent)[:-1]
+    history = (
+        "\n\n".join(_node_report(n, "Earlier attempt") for n in chain)
+        if chain
+        else "(this is the first fix attempt)"
+    )
+    return f"""{_header("debug", ctx, budget)}
+# Your job
+The script below failed. Find the cause and return the whole script with the bug fixed; \
+change nothing else.
+
+{_node_report(parent, "Failing script")}
+
+# Earlier attempts in this chain
+{history}
+
+{_requirements(ctx, timeout)}"""
+
+
+def review_prompt(ctx: TaskContext, node: Node) -> str:
+    output = node.output
+    if len(output) > MAX_OUTPUT_IN_PROMPT:
+        output = (
+            output[: MAX_OUTPUT_IN_PROMPT // 3]
+            + "\n[...]\n"
+            + output[-2 * MAX_OUTPUT_IN_PROMPT // 3 :]
+        )
+    status = "timed out" if node.timed_out else f"exit status {node.exit_code}"
+    return f"""\
+Stage: review
+
+The script was meant to print its validation score as `{ctx.metric_tag}=<number>` \
+({ctx.metric_name}; {ctx.direction} is better).
+
+Plan: {node.plan or "(none given)"}
+
+```python
+{node.code.rstrip()}
+```
+
+Run: {status}, {node.exec_time:.1f} seconds.
+Output:
+```
+{output.rstrip()}
+```"""

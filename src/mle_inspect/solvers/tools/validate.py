@@ -1,0 +1,137 @@
+"""Host-side submission checks as agent tools: ``validate_submission`` and a gated ``submit``.
+
+The CSV is read from the sandbox and checked on the host against the private answers with the
+competition's own grader, so the agent learns whether its file would be graded and, if not,
+why. The tools report valid or the grader's reason, never a score: the reasons name columns,
+counts and submission-side values only (see ``scorers.grading.validate_content``).
+"""
+
+from __future__ import annotations
+
+import anyio
+from inspect_ai.tool import Tool, ToolError, tool
+from inspect_ai.util import OutputLimitExceededError, sandbox
+from pydantic import BaseModel, ConfigDict
+
+from ...sandboxes.paths import sandbox_paths
+
+
+class SubmissionTarget(BaseModel):
+    """Which competition a submission belongs to and where its answers are prepared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    competition_id: str
+    data_dir: str | None = None
+
+
+class SubmissionCheck(BaseModel):
+    """Outcome of one check: the file's path, whether it is valid and the grader's reason."""
+
+    path: str
+    valid: bool
+    message: str
+
+    def render(self) -> str:
+        verdict = "VALID" if self.valid else "INVALID"
+        return f"{verdict}: {self.path}: {self.message}"
+
+
+def current_target() -> SubmissionTarget:
+    """The running sample's competition, from the metadata our tasks put on every sample."""
+    from inspect_ai.solver._task_state import sample_state  # no public accessor in 0.3.285
+
+    state = sample_state()
+    metadata = state.metadata if state is not None else {}
+    if not metadata.get("competition_id"):
+        raise RuntimeError(
+            "validate_submission needs a sample from an mle_inspect task (metadata "
+            "'competition_id' is missing); pass a SubmissionTarget to the tool instead"
+        )
+    return SubmissionTarget(
+        competition_id=str(metadata["competition_id"]), data_dir=metadata.get("data_dir")
+    )
+
+
+async def check_submission(
+    path: str | None = None, target: SubmissionTarget | None = None
+) -> SubmissionCheck:
+    """Read a CSV from the sandbox (default: the graded submission file) and validate it."""
+    from ...scorers.grading import validate_content
+
+    target = target or current_target()
+    path = path or sandbox_paths().submission_file
+    try:
+        content: bytes | None = await sandbox().read_file(path, text=False)
+    except FileNotFoundError:
+        content = None
+    except IsADirectoryError:
+        return SubmissionCheck(path=path, valid=False, message="this path is a directory")
+    except OutputLimitExceededError as ex:
+        return SubmissionCheck(path=path, valid=False, message=f"file too large to check: {ex}")
+    if content is None:
+        return SubmissionCheck(path=path, valid=False, message="no file at this path")
+    valid, message = await anyio.to_thread.run_sync(
+        lambda: validate_content(target.competition_id, content, target.data_dir)
+    )
+    return SubmissionCheck(path=path, valid=valid, message=message)
+
+
+@tool
+def validate_submission(target: SubmissionTarget | None = None) -> Tool:
+    """Check a submission CSV with the competition's grader (valid or the reason; no score).
+
+    Args:
+        target: Competition and data dir; by default taken from the running sample.
+    """
+
+    async def execute(path: str = "") -> str:
+        """Check whether a submission CSV would be accepted by the grader.
+
+        Reports VALID, or INVALID with the reason (missing or extra ids, wrong columns,
+        values out of range...). It never reports a score: measure quality on your own
+        hold-out or cross-validation. Call it after every new submission.
+
+        Args:
+            path: CSV to check (relative paths start in the working directory); empty means the graded file, submission.csv in the submission directory.
+
+        Returns:
+            VALID or INVALID, the path and the reason.
+        """
+        check = await check_submission(path or None, target)
+        return check.render()
+
+    return execute
+
+
+@tool(name="submit")
+def gated_submit(target: SubmissionTarget | None = None) -> Tool:
+    """``submit`` that refuses (as a tool error, so the agent keeps working) while the
+    graded submission file is missing or invalid.
+
+    Args:
+        target: Competition and data dir; by default taken from the running sample.
+    """
+
+    async def execute(summary: str) -> str:
+        """Finish the task. The graded submission file must already be in place and valid.
+
+        Call this only when you are done: it ends your work. If the submission file is
+        missing or invalid the call is refused with the reason, and you can fix it and
+        call submit again.
+
+        Args:
+            summary: One or two sentences on the final model and its validation score.
+
+        Returns:
+            Confirmation that the run is over.
+        """
+        check = await check_submission(None, target)
+        if not check.valid:
+            raise ToolError(
+                f"submission refused: {check.path} is not valid ({check.message}). Fix it, "
+                "check it with validate_submission, then call submit again."
+            )
+        return summary
+
+    return execute

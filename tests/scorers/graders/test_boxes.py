@@ -1,0 +1,349 @@
+"""Box graders: gold, sample and shifted boxes score what is worked out here by hand (or with
+sklearn directly); malformed prediction strings are InvalidSubmission."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mle_inspect.competitions import get_competition
+from mle_inspect.scorers import GradingError, InvalidSubmission, score_submission
+from mle_inspect.scorers.metrics.boxes import Boxes3D, iou_3d, voc_ap
+
+from . import synth_geometry as synth
+
+LYFT = "3d-object-detection-for-autonomous-vehicles"
+SIIM = "siim-covid19-detection"
+VIN = "vinbigdata-chest-xray-abnormalities-detection"
+KUZU = "kuzushiji-recognition"
+
+GENERATORS: dict[str, Callable[[np.random.Generator], synth.Synth]] = {
+    LYFT: synth.lyft,
+    SIIM: synth.siim,
+    VIN: synth.vinbigdata,
+    KUZU: synth.kuzushiji,
+}
+
+
+def make(cid: str, seed: int = 0) -> synth.Synth:
+    return GENERATORS[cid](np.random.default_rng(seed))
+
+
+def columns(cid: str) -> tuple[str, str]:
+    spec = get_competition(cid).grading
+    assert spec is not None and spec.id_column is not None
+    return spec.id_column, spec.target_columns[0]
+
+
+@pytest.mark.parametrize("cid", list(GENERATORS))
+def test_gold_submission_scores_one(cid: str) -> None:
+    data = make(cid)
+    assert score_submission(cid, data.gold, data.answers) == 1.0
+
+
+@pytest.mark.parametrize("cid", list(GENERATORS))
+def test_shuffled_rows_score_the_same(cid: str) -> None:
+    data = make(cid, seed=5)
+    for frame in (data.sample, data.gold):
+        shuffled = frame.sample(frac=1.0, random_state=2).reset_index(drop=True)
+        assert score_submission(cid, shuffled, data.answers) == score_submission(
+            cid, frame, data.answers
+        )
+
+
+# ----------------------------------------------------------------------- Lyft 3D
+
+
+def _lyft_box(x: float, yaw: float = 0.0, name: str = "car", conf: float = 1.0) -> str:
+    return f"{conf} {x} 0 0 2 4 2 {yaw} {name}"  # width 2, length 4, height 2
+
+
+def _lyft_score(truth: str, pred: str) -> float:
+    answers = pd.DataFrame({"Id": ["s1"], "PredictionString": [truth]})
+    return score_submission(LYFT, pd.DataFrame({"Id": ["s1"], "PredictionString": [pred]}), answers)
+
+
+def test_lyft_sample_without_boxes_scores_zero() -> None:
+    data = make(LYFT)
+    assert score_submission(LYFT, data.sample, data.answers) == 0.0
+
+
+def test_lyft_box_shifted_along_its_length_by_hand() -> None:
+    # overlap 3.2 x 2 x 2 = 12.8 of union 16 + 16 - 12.8: IoU 2/3 beats 0.5, 0.55, 0.6, 0.65
+    assert _lyft_score(_lyft_box(0), _lyft_box(0.8)) == 0.4
+
+
+def test_lyft_yaw_turns_the_footprint() -> None:
+    # a 2 x 4 footprint turned 90°: overlap 2 x 2 x 2 = 8 of 24, IoU 1/3 -> no threshold
+    assert _lyft_score(_lyft_box(0), _lyft_box(0, yaw=np.pi / 2)) == 0.0
+    assert _lyft_score(_lyft_box(0), _lyft_box(0, yaw=np.pi)) == 1.0  # same footprint
+
+
+def test_lyft_averages_over_truth_classes_and_ignores_others() -> None:
+    truth = " ".join([_lyft_box(0), _lyft_box(20, name="truck")])
+    pred = " ".join([_lyft_box(0), _lyft_box(50, name="bus")])
+    assert _lyft_score(truth, pred) == 0.5  # car AP 1, truck AP 0; bus not in the truth
+
+
+def test_lyft_ranks_by_confidence_and_counts_a_duplicate_as_false_positive() -> None:
+    # a low-confidence duplicate after the hit: precision 1 at recall 1 -> AP 1
+    assert _lyft_score(_lyft_box(0), f"{_lyft_box(0)} {_lyft_box(0.1, conf=0.2)}") == 1.0
+    # a near box (IoU 3.7/4.3 = 0.86) ranked first claims the truth at thresholds up to 0.85,
+    # so the exact box after it is a false positive there (no fall-back): AP 1; at 0.9 and
+    # 0.95 the near box misses and the exact one hits second: AP 0.5 -> (8 + 2 x 0.5) / 10
+    score = _lyft_score(_lyft_box(0), f"{_lyft_box(0, conf=0.2)} {_lyft_box(0.3, conf=0.9)}")
+    assert score == 0.9
+
+
+# ----------------------------------------------------------------------- SIIM
+
+
+def test_siim_sample_scores_sklearn_ap_of_hand_derived_pairs() -> None:
+    from sklearn.metrics import average_precision_score
+
+    answers = pd.DataFrame(
+        {
+            "id": ["s1_study", "s2_study", "i1_image", "i2_image"],
+            "PredictionString": [
+                "typical 1 0 0 1 1",
+                "negative 1 0 0 1 1",
+                "opacity 1 10 10 50 50",
+                "none 1 0 0 1 1",
+            ],
+        }
+    )
+    sample = answers.assign(PredictionString=["negative 1 0 0 1 1"] * 2 + ["none 1 0 0 1 1"] * 2)
+    # (hit, confidence) pairs per class, rows in order s1, s2, i1, i2
+    pairs = {
+        "negative": ([0, 1, 0, 0], [1, 1, 0, 0]),
+        "none": ([0, 0, 0, 1], [0, 0, 1, 1]),
+        "opacity": ([0, 0, 1, 0], [0, 0, 0, 0]),  # the missed box adds (1, 0)
+        "typical": ([1, 0, 0, 0], [0, 0, 0, 0]),
+    }
+    expected = np.mean([average_precision_score(y, s) for y, s in pairs.values()])
+    assert expected == 0.375
+    assert score_submission(SIIM, sample, answers) == expected
+    # an opacity box shifted to IoU 800/2400: a false positive (0, 0.9), the missed box (1, 0)
+    shifted = answers.assign(
+        PredictionString=[
+            *answers["PredictionString"][:2],
+            "opacity 0.9 30 10 70 50",
+            "none 1 0 0 1 1",
+        ]
+    )
+    pairs["opacity"] = ([0, 0, 0, 1, 0], [0, 0, 0.9, 0, 0])
+    pairs["negative"] = ([0, 1, 0, 0], [0, 1, 0, 0])
+    pairs["typical"] = ([1, 0, 0, 0], [1, 0, 0, 0])
+    pairs["none"] = ([0, 0, 0, 1], [0, 0, 0, 1])
+    expected = np.mean([average_precision_score(y, s) for y, s in pairs.values()])
+    assert score_submission(SIIM, shifted, answers) == round(expected, 5)
+
+
+# ----------------------------------------------------------------------- VinBigData
+
+
+def test_vinbigdata_sample_finds_only_the_no_finding_images() -> None:
+    data = make(VIN)
+    # "No finding" images sort first, so their hits outrank the false positives: AP 1 for
+    # class 14, 0 for every finding class
+    categories = data.answers["class_id"].nunique()
+    assert score_submission(VIN, data.sample, data.answers) == round(1 / categories, 5)
+
+
+def test_vinbigdata_feeds_corners_to_coco_as_xywh() -> None:
+    answers = pd.DataFrame(
+        {
+            "image_id": ["img"],
+            "class_id": [3],
+            "class_name": ["Cardiomegaly"],
+            "rad_id": ["R1"],
+            "x_min": [100.0],
+            "y_min": [100.0],
+            "x_max": [110.0],
+            "y_max": [110.0],
+        }
+    )
+    # true corner IoU is 30/170 = 0.18 (a miss at 0.4); read as (x, y, w, h) the boxes are
+    # [100, 210] and [107, 224] wide: IoU 11330 / 13640 = 0.83, a hit -> AP 1
+    assert 103 * 110 / (110 * 110 + 117 * 110 - 103 * 110) > 0.4
+    sub = pd.DataFrame({"image_id": ["img"], "PredictionString": ["3 0.9 107 100 117 110"]})
+    assert score_submission(VIN, sub, answers) == 1.0
+    far = sub.assign(PredictionString="3 0.9 300 300 310 310")
+    assert score_submission(VIN, far, answers) == 0.0
+
+
+def test_vinbigdata_pools_boxes_of_repeated_image_rows() -> None:
+    data = make(VIN)
+    rows = []
+    for image, text in zip(data.gold["image_id"], data.gold["PredictionString"], strict=True):
+        tokens = text.split(" ")
+        rows += [(image, " ".join(tokens[i : i + 6])) for i in range(0, len(tokens), 6)]
+    split = pd.DataFrame(rows, columns=["image_id", "PredictionString"])
+    assert len(split) > len(data.gold)
+    assert score_submission(VIN, split, data.answers) == 1.0
+
+
+# ----------------------------------------------------------------------- Kuzushiji
+
+
+def test_kuzushiji_sample_scores_zero_and_a_centre_outside_its_box_costs_two() -> None:
+    data = make(KUZU)
+    assert score_submission(KUZU, data.sample, data.answers) == 0.0
+    n = sum(len(t.split(" ")) // 5 for t in data.answers["labels"])
+    moved = data.gold.copy()
+    tokens = moved.loc[0, "labels"].split(" ")
+    tokens[1] = str(float(tokens[1]) - 5)  # centre now left of its box: one miss, one extra
+    moved.loc[0, "labels"] = " ".join(tokens)
+    precision = recall = (n - 1) / n
+    assert score_submission(KUZU, moved, data.answers) == round(
+        2 * precision * recall / (precision + recall), 5
+    )
+
+
+def test_kuzushiji_empty_cell_is_a_page_without_predictions() -> None:
+    data = make(KUZU)
+    sub = data.gold.copy()
+    sub.loc[0, "labels"] = np.nan
+    n = sum(len(t.split(" ")) // 5 for t in data.answers["labels"])
+    missed = (
+        len(data.answers.set_index("image_id").loc[sub.loc[0, "image_id"], "labels"].split(" "))
+        // 5
+    )
+    recall = (n - missed) / n
+    assert score_submission(KUZU, sub, data.answers) == round(2 * recall / (1 + recall), 5)
+
+
+# ----------------------------------------------------------------------- malformed input
+
+
+def _set_first(value: object) -> Callable[[pd.DataFrame, str], pd.DataFrame]:
+    def mutate(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+        out = df.copy()
+        column = columns(cid)[1]
+        out[column] = out[column].astype(object)
+        out.loc[0, column] = value
+        return out
+
+    mutate.__name__ = f"first_prediction_{value!r}"
+    return mutate
+
+
+def _drop_prediction(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return df.drop(columns=[columns(cid)[1]])
+
+
+def _drop_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return df.drop(columns=[columns(cid)[0]])
+
+
+def _unknown_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    out = df.copy()
+    out.loc[0, columns(cid)[0]] = "not-a-test-id"
+    return out
+
+
+def _missing_row(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return df.iloc[1:]
+
+
+def _duplicate_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return pd.concat([df, df.iloc[[0]]], ignore_index=True)
+
+
+def _empty(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return df.iloc[:0]
+
+
+def _truncate_first(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    """Drop the last token of the first row: a box with too few fields."""
+    out = df.copy()
+    column = columns(cid)[1]
+    out.loc[0, column] = " ".join(str(out.loc[0, column]).split(" ")[:-1])
+    return out
+
+
+COMMON = [_drop_prediction, _drop_id, _unknown_id, _missing_row, _empty, _truncate_first]
+BAD_STRINGS = {
+    LYFT: [
+        "1.0 0 0 0 2 4 2 0 spaceship",
+        "1.0 0 0 0 0 4 2 0 car",
+        "1.0 x 0 0 2 4 2 0 car",
+        "1.0 nan 0 0 2 4 2 0 car",
+        "1.0  0 0 0 2 4 2 0 car",
+    ],
+    SIIM: ["Negative 1 0 0 1 1", "opacity high 0 0 1 1", "none 1 0 0 1", np.nan],
+    VIN: ["15 1 0 0 1 1", "2.5 1 0 0 1 1", "14 1 0 0 1", "14 one 0 0 1 1", np.nan, " "],
+    KUZU: ["U+3042 1", "U+3042 x 5", "U+3042 1 2  U+3044 3 4"],
+}
+CASES = [(cid, m) for cid in GENERATORS for m in COMMON]
+CASES += [(cid, _set_first(v)) for cid, values in BAD_STRINGS.items() for v in values]
+CASES += [(cid, _duplicate_id) for cid in (LYFT, SIIM, KUZU)]  # VinBigData pools duplicates
+
+
+@pytest.mark.parametrize(("cid", "mutate"), CASES, ids=lambda v: getattr(v, "__name__", v))
+def test_malformed_submissions_are_invalid(cid: str, mutate: Callable) -> None:
+    data = make(cid)
+    bad = mutate(data.gold, cid)
+    bad = synth.csv_roundtrip(bad) if len(bad) else bad
+    with pytest.raises(InvalidSubmission) as info:
+        score_submission(cid, bad, data.answers)
+    assert str(info.value)
+
+
+def test_unknown_class_message_names_the_class_and_row() -> None:
+    data = make(SIIM)
+    with pytest.raises(InvalidSubmission, match=r"'PredictionString'.*unknown class 'Negative'"):
+        score_submission(SIIM, _set_first("Negative 1 0 0 1 1")(data.gold, SIIM), data.answers)
+
+
+@pytest.mark.parametrize(("cid", "module"), [(LYFT, "shapely"), (VIN, "pycocotools")])
+def test_missing_geometry_extra_names_the_install_command(
+    cid: str, module: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == module else real(name, *a)
+    )
+    data = make(cid)
+    with pytest.raises(GradingError, match=r'pip install "mle-inspect\[geometry\]"'):
+        score_submission(cid, data.gold, data.answers)
+
+
+# ----------------------------------------------------------------------- properties
+
+finite = st.floats(-20, 20, allow_nan=False)
+sizes = st.floats(0.5, 6, allow_nan=False)
+box3d = st.tuples(finite, finite, finite, sizes, sizes, sizes, st.floats(-np.pi, np.pi))
+
+
+def _boxes(rows: list[tuple[float, ...]]) -> Boxes3D:
+    a = np.array(rows, dtype=float).reshape(-1, 7)
+    return Boxes3D(np.array(["car"] * len(a)), np.ones(len(a)), a[:, :3], a[:, 3:6], a[:, 6])
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=st.lists(box3d, min_size=1, max_size=4), b=st.lists(box3d, min_size=1, max_size=4))
+def test_iou_3d_is_symmetric_bounded_and_one_on_itself(a: list, b: list) -> None:
+    boxes_a, boxes_b = _boxes(a), _boxes(b)
+    forward = iou_3d(boxes_a, boxes_b)
+    assert np.allclose(forward, iou_3d(boxes_b, boxes_a).T, atol=1e-9)
+    assert ((forward >= 0) & (forward <= 1)).all()
+    assert np.allclose(np.diag(iou_3d(boxes_a, boxes_a)), 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hits=st.lists(st.booleans(), min_size=1, max_size=30), extra=st.integers(0, 5))
+def test_voc_ap_is_bounded_and_one_only_when_hits_lead(hits: list[bool], extra: int) -> None:
+    n_truth = sum(hits) + extra
+    if n_truth == 0:
+        return
+    ap = voc_ap(np.array(hits), n_truth)
+    assert 0.0 <= ap <= 1.0
+    perfect = extra == 0 and all(hits[: sum(hits)]) and sum(hits) > 0
+    assert (ap == pytest.approx(1.0)) == perfect
