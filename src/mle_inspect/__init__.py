@@ -33,7 +33,26 @@ _EXPORTS = {
     "prepare_competition": "mle_inspect.data",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Competition",
+    "GradeReport",
+    "InvalidSubmission",
+    "aide",
+    "all_competitions",
+    "baseline",
+    "demo",
+    "dummy",
+    "full",
+    "get_competition",
+    "grade",
+    "lite",
+    "mle_bench",
+    "mle_scorer",
+    "prepare_competition",
+    "react_agent",
+    "score_submission",
+    "split_ids",
+]
 
 if TYPE_CHECKING:
     from .competitions import Competition, all_competitions, get_competition, split_ids

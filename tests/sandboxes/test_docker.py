@@ -48,18 +48,23 @@ def _why_not() -> str | None:
     return None
 
 
-@pytest.fixture(autouse=True)
-def _needs_docker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _check_docker() -> None:
     why = _why_not()
     if why is not None:
         if os.environ.get("MLE_INSPECT_REQUIRE_DOCKER") == "1":
             pytest.fail(f"docker tests required but {why}")
         pytest.skip(why)
+
+
+@pytest.fixture(autouse=True)
+def _needs_docker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _check_docker()
     monkeypatch.setenv("MLE_INSPECT_SANDBOX_DIR", str(tmp_path / "sandboxes"))
 
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _check_docker()  # before the (slower) preparation
     root = tmp_path_factory.mktemp("docker-data")
     for cid in FAST:
         prepare_competition(get_competition(cid), competition_paths(cid, root))

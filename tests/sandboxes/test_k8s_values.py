@@ -112,6 +112,7 @@ def test_resources_are_guaranteed_and_gpus_get_a_gpu_runtime() -> None:
 
 
 def test_sandbox_spec_for_k8s_points_at_the_values_file(tmp_path: Path) -> None:
+    pytest.importorskip("k8s_sandbox", reason="inspect-k8s-sandbox is not installed")
     competition = get_competition("demo-digits")
     spec = sandbox_spec(
         "k8s", competition, competition_paths(competition.id, tmp_path), None, SandboxOptions()
@@ -120,3 +121,19 @@ def test_sandbox_spec_for_k8s_points_at_the_values_file(tmp_path: Path) -> None:
     loaded = yaml.safe_load(Path(spec.config).read_text())
     assert loaded == k8s_values("demo-digits", SandboxOptions())
     assert Path(spec.config) == Path(k8s_values_file("demo-digits", SandboxOptions()))
+
+
+def test_k8s_without_inspect_k8s_sandbox_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "k8s_sandbox" else real(name, *a),
+    )
+    competition = get_competition("demo-digits")
+    with pytest.raises(ValueError, match=r"mle-inspect\[k8s\]"):
+        sandbox_spec("k8s", competition, competition_paths(competition.id, tmp_path), None)

@@ -169,3 +169,49 @@ def test_hidden_paths_cover_data_dir_homes_and_temp(tmp_path: Path) -> None:
     # children of a hidden directory are covered by it and not listed again
     assert all(not (p != q and p.is_relative_to(q)) for p in hidden for q in hidden)
     assert any(data_dir.resolve().is_relative_to(p) for p in hidden)
+
+
+@needs_bwrap
+def test_secrets_are_not_in_any_sandbox_process_environment(
+    fake_public: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLE_TEST_API_KEY", "sekrit-4242")
+    sandbox = _sandbox(fake_public)
+    try:
+        code, out = _run(sandbox, "env; cat /proc/[0-9]*/environ | tr '\\0' '\\n'")
+        assert code == 0 and "MLE_DATA_DIR=/home/data" in out
+        assert "sekrit-4242" not in out
+    finally:
+        _cleanup(sandbox)
+
+
+@needs_bwrap
+def test_host_reads_never_follow_an_agents_symlink_to_the_answers(
+    isolated: MleLocalSandbox, fake_public: Path
+) -> None:
+    """The scorer reads submission.csv on the host: a link to the answers must not work."""
+    answers = fake_public.parent / "private" / "answers.csv"
+    code, _ = _run(isolated, f"ln -s {answers} /home/submission/submission.csv")
+    assert code == 0
+    with pytest.raises(PermissionError, match="symbolic links"):
+        asyncio.run(isolated.read_file("/home/submission/submission.csv"))
+    _run(isolated, f"rm /home/submission/submission.csv; ln -s {answers.parent} /home/submission/d")
+    with pytest.raises(PermissionError):
+        asyncio.run(isolated.read_file("/home/submission/d/answers.csv"))
+    # `..` cannot climb from the public data to the private dir beside it either
+    with pytest.raises(FileNotFoundError):
+        asyncio.run(isolated.read_file("/home/data/../private/answers.csv"))
+
+
+@needs_bwrap
+def test_files_outside_the_bound_dirs_are_read_and_written_inside_the_sandbox(
+    isolated: MleLocalSandbox,
+) -> None:
+    asyncio.run(isolated.write_file("/tmp/notes/a.bin", b"\x00\x01binary"))
+    assert asyncio.run(isolated.read_file("/tmp/notes/a.bin", text=False)) == b"\x00\x01binary"
+    code, out = _run(isolated, "od -An -c /tmp/notes/a.bin")
+    assert "b   i   n" in out
+    asyncio.run(isolated.write_file("relative/x.txt", "text"))
+    assert (isolated.root / "workspace" / "relative" / "x.txt").read_text() == "text"
+    with pytest.raises(FileNotFoundError):
+        asyncio.run(isolated.read_file("/tmp/missing.txt"))

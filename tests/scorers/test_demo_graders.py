@@ -115,7 +115,8 @@ MALFORMED: list[tuple[str, Mutation, str]] = [
     ("empty file", lambda f, c: b"", "empty"),
     ("header only", lambda f, c: f.iloc[:0], "no rows"),
     ("not a CSV", lambda f, c: b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe binary", "not a UTF-8"),
-    ("written with the index", lambda f, c: f.to_csv(index=True).encode(), "unnamed column"),
+    ("written with the index", lambda f, c: f.to_csv(index=True).encode(), "unexpected column"),
+    ("extra column", lambda f, c: f.assign(notes="x"), "unexpected column 'notes'"),
 ]
 
 

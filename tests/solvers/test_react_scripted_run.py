@@ -81,7 +81,7 @@ def test_loop_continues_after_a_refused_submit(scripted_run) -> None:  # noqa: A
     assert len(submits) == 2
     (first_at, refused), (_, accepted) = submits
     assert refused.error is not None and "submission refused" in refused.error.message
-    assert "unnamed column" in refused.error.message  # the validator's reason, passed on
+    assert "unexpected column 'Unnamed: 0'" in refused.error.message  # the validator's reason
     assert accepted.error is None
     later_turns = [m for m in sample.messages[first_at:] if isinstance(m, ChatMessageAssistant)]
     assert len(later_turns) == 4  # look, fix, validate, submit

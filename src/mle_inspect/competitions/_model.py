@@ -27,6 +27,8 @@ class GradingSpec(BaseModel):
     """Columns of the answers holding the truth; defaults to ``target_columns``."""
     params: dict[str, Any] = Field(default_factory=dict)
     function: str | None = None
+    exact_columns: bool = False
+    """Reject columns beyond the id and targets (for the generic grader; most originals allow them)."""
     answers_format: Literal["csv", "jsonl"] = "csv"
     """How the answers file is read; for ``jsonl``, only ``answer_columns`` (plus
     ``id_column``) are kept when given, since records can hold whole documents."""

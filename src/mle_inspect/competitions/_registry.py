@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from typing import Any
 from importlib import resources
+from typing import Any
 
 from ._model import Competition
 

@@ -33,7 +33,9 @@ BWRAP_ENV = "MLE_INSPECT_BWRAP"
 """Set to ``0`` to run the local sandbox without bubblewrap even where it works."""
 AGENT_HOME = "/home/agent"
 READY = b"mle-inspect-sandbox-ready\n"
-_NAMESPACES = ("--user", "--mount", "--pid", "--net", "--ipc", "--uts")
+_HOLD = f"printf '{READY.decode().strip()}\\n'; exec sleep infinity"
+_NAMESPACES = ("--mount", "--pid", "--net", "--ipc", "--uts")
+_NS_GET_USERNS = 0xB701  # ioctl: the user namespace owning a namespace (linux/nsfs.h)
 
 
 @functools.cache
@@ -46,16 +48,25 @@ def bwrap_available() -> str | None:
     missing = [tool for tool in ("bwrap", "nsenter", "setpriv") if shutil.which(tool) is None]
     if missing:
         return f"not installed: {', '.join(missing)} (apt-get install bubblewrap util-linux)"
+    # the real thing in miniature: a holder, and one command joining its namespaces
     probe = [
-        "bwrap", "--unshare-user", "--unshare-pid", "--unshare-net", "--die-with-parent",
-        "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true",
+        "bwrap", "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+        "--unshare-uts", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc",
+        "--dev", "/dev", "--", "sh", "-c", _HOLD,
     ]  # fmt: skip
+    holder = None
     try:
-        result = subprocess.run(probe, capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired) as ex:
-        return f"bwrap failed to start: {ex}"
+        holder = Holder(probe, env=dict(os.environ))
+        result = subprocess.run(
+            holder.wrap(["true"], "/"), capture_output=True, text=True, timeout=20
+        )
+    except (OSError, RuntimeError, subprocess.TimeoutExpired) as ex:
+        return f"bwrap cannot create namespaces here: {str(ex)[:300]}"
+    finally:
+        if holder is not None:
+            holder.stop()
     if result.returncode != 0:
-        return f"bwrap cannot create namespaces here: {result.stderr.strip()[:300]}"
+        return f"cannot join bwrap's namespaces: {result.stderr.strip()[:300]}"
     return None
 
 
@@ -115,7 +126,7 @@ def holder_command(
         args += ["--dev-bind-try", str(device), str(device)]
     args += ["--dev", "/dev", "--proc", "/proc", "--cap-drop", "ALL"]
     args += ["--chdir", CANONICAL_PATHS.workspace, "--"]
-    args += ["sh", "-c", f"printf '{READY.decode().strip()}\\n'; exec sleep infinity"]
+    args += ["sh", "-c", _HOLD]
     return args
 
 
@@ -123,6 +134,7 @@ class Holder:
     """The sample's namespaces, kept alive by one sleeping process."""
 
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self._userns_fd = -1
         info_read, info_write = os.pipe()
         try:
             self._process = subprocess.Popen(
@@ -148,11 +160,16 @@ class Holder:
                 )
             # bwrap writes {"child-pid": N, ...}: the host pid of the sandbox's pid 1
             self.pid = int(json.loads(_read_json(info))["child-pid"])
+        # Unprivileged bwrap nests a second user namespace inside the one that owns the other
+        # namespaces, and joining the nested one gives no right to join those: join the owner
+        # of the network namespace instead (kept open here, handed to nsenter by path).
+        self._userns_fd = _owning_userns(f"/proc/{self.pid}/ns/net")
 
     def wrap(self, cmd: list[str], cwd: str) -> list[str]:
         """``cmd`` as run inside the namespaces, without capabilities, from ``cwd``."""
         return [
-            "nsenter", f"--target={self.pid}", *_NAMESPACES, "--preserve-credentials", "--root",
+            "nsenter", f"--target={self.pid}", f"--user=/proc/{os.getpid()}/fd/{self._userns_fd}",
+            *_NAMESPACES, "--preserve-credentials", "--root",
             "--", "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs",
             "--", "sh", "-c", 'cd -- "$1" || exit 126; shift; exec "$@"', "sh", cwd, *cmd,
         ]  # fmt: skip
@@ -176,6 +193,20 @@ class Holder:
         for stream in (self._process.stdout, self._process.stderr):
             if stream is not None:
                 stream.close()
+        if self._userns_fd >= 0:
+            os.close(self._userns_fd)
+            self._userns_fd = -1
+
+
+def _owning_userns(namespace: str) -> int:
+    """An fd of the user namespace that owns ``namespace`` (a ``/proc/<pid>/ns/...`` path)."""
+    import fcntl
+
+    fd = os.open(namespace, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return fcntl.ioctl(fd, _NS_GET_USERNS)
+    finally:
+        os.close(fd)
 
 
 def _read_json(stream: BinaryIO) -> str:

@@ -14,7 +14,10 @@ not isolation (the agent can read host files); a warning says so once per task.
 
 from __future__ import annotations
 
+import base64
+import errno
 import os
+import posixpath
 import re
 import shlex
 import shutil
@@ -23,11 +26,12 @@ import sys
 import tempfile
 import uuid
 from logging import getLogger
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal, overload
 
 from inspect_ai.util import ExecResult, SandboxEnvironment, SandboxEnvironmentConfigType, sandboxenv
 from inspect_ai.util._sandbox._cli import SANDBOX_CLI
+from inspect_ai.util._sandbox.limits import OutputLimitExceededError, SandboxEnvironmentLimits
 from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import override
@@ -163,7 +167,11 @@ class MleLocalSandbox(LocalSandboxEnvironment):
                         hidden_paths(_data_dir_of(public), root.parent),
                         exposed_paths(),
                     ),
-                    env={**os.environ, MARKER_ENV: self.sandbox_id},
+                    # the holder's environment is readable from inside: no secrets in it
+                    env={
+                        **{k: v for k, v in os.environ.items() if not _SECRET_NAME.search(k)},
+                        MARKER_ENV: self.sandbox_id,
+                    },
                 )
             except BaseException:
                 self.directory.cleanup()
@@ -197,11 +205,12 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         if cmd and cmd[0] == SANDBOX_CLI and self.holder is not None:
             self._sandbox_tools_used = True
             final_env[self._SANDBOX_TOOLS_DIR_ENV] = f"{AGENT_HOME}/.sandbox-tools"
+        if self.holder is not None:
+            cmd = self.holder.wrap(cmd, final_cwd)
+            final_cwd = str(self.root)  # the host side of nsenter runs here
+        # unset first, so no process of the chain (nsenter, setpriv ...) carries a secret
         secrets = [name for name in os.environ if _SECRET_NAME.search(name)]
         wrapped = ["env", *(f"--unset={name}" for name in secrets), *cmd] if secrets else cmd
-        if self.holder is not None:
-            wrapped = self.holder.wrap(wrapped, final_cwd)
-            final_cwd = str(self.root)  # the host side of nsenter runs here
         return await super().exec(
             wrapped,
             input=input,
@@ -214,19 +223,117 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         )
 
     @override
-    def _resolve_file(self, file: str) -> str:
-        """A sandbox path as the host sees it (file operations run on the host side)."""
-        path = Path(file) if Path(file).is_absolute() else Path(self.mle_paths.workspace) / file
+    async def write_file(self, file: str, contents: str | bytes) -> None:
         if self.holder is None:
-            return str(path)
-        for field in ("data", "submission", "code", "logs", "workspace"):
-            inside = Path(getattr(CANONICAL_PATHS, field))
-            if path == inside or path.is_relative_to(inside):
-                return str(Path(getattr(self.host_paths, field)) / path.relative_to(inside))
-        if path == Path(AGENT_HOME) or path.is_relative_to(AGENT_HOME):
-            return str(self.root / "home" / path.relative_to(AGENT_HOME))
-        # anywhere else (/tmp, /var/tmp ...): the holder's view of its own root
-        return self.holder.host_path(str(path))
+            return await super().write_file(file, contents)
+        data = contents.encode("utf-8") if isinstance(contents, str) else contents
+        mapped = self._host_file(file)
+        if mapped is not None:
+            _write_beneath(*mapped, data)
+            return
+        # elsewhere (/tmp, /var/tmp ...) only the sandbox can see: write from inside it
+        result = await self.exec(
+            [
+                "sh",
+                "-c",
+                'mkdir -p -- "$(dirname -- "$1")" && cat > "$1"',
+                "sh",
+                self._inside(file),
+            ],
+            input=data,
+        )
+        if not result.success:
+            raise PermissionError(f"cannot write {file}: {result.stderr.strip()}")
+
+    @overload
+    async def read_file(self, file: str, text: Literal[True] = True) -> str: ...
+
+    @overload
+    async def read_file(self, file: str, text: Literal[False]) -> bytes: ...
+
+    @override
+    async def read_file(self, file: str, text: bool = True) -> str | bytes:
+        if self.holder is None:
+            return await super().read_file(file, text)  # type: ignore[call-overload,no-any-return]
+        mapped = self._host_file(file)
+        if mapped is not None:
+            data = _read_beneath(*mapped)
+        else:
+            result = await self.exec(["base64", "-w0", "--", self._inside(file)])
+            if not result.success:
+                raise FileNotFoundError(f"cannot read {file}: {result.stderr.strip()}")
+            data = base64.b64decode(result.stdout)
+        return data.decode("utf-8") if text else data
+
+    @override
+    def _resolve_file(self, file: str) -> str:
+        """Relative paths are in the workspace (used when not isolated)."""
+        path = Path(file)
+        return file if path.is_absolute() else str(Path(self.mle_paths.workspace) / path)
+
+    def _inside(self, file: str) -> str:
+        """An absolute, normalised path inside the sandbox."""
+        joined = file if file.startswith("/") else f"{self.mle_paths.workspace}/{file}"
+        return posixpath.normpath(joined)
+
+    def _host_file(self, file: str) -> tuple[Path, Path] | None:
+        """(trusted host directory, relative path) for files in the bound directories.
+
+        The host opens them without following any symlink: an agent's link such as
+        ``/home/submission/submission.csv -> /path/to/answers.csv`` would otherwise make the
+        host read host files the sandbox cannot see.
+        """
+        path = PurePosixPath(self._inside(file))
+        bases = {
+            CANONICAL_PATHS.data: Path(self.config.public_dir).resolve(),
+            **{
+                getattr(CANONICAL_PATHS, f): self.root / f
+                for f in ("submission", "code", "logs", "workspace")
+            },
+            AGENT_HOME: self.root / "home",
+        }
+        for inside, host in bases.items():
+            if path.is_relative_to(inside) and path != PurePosixPath(inside):
+                return host, Path(path.relative_to(inside))
+        return None
+
+
+def _open_beneath(base: Path, relative: Path, flags: int, create_dirs: bool = False) -> int:
+    """Open ``base/relative`` refusing symlinks in every component below ``base``."""
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in relative.parts[:-1]:
+            if create_dirs:
+                try:
+                    os.mkdir(part, dir_fd=fd)
+                except FileExistsError:
+                    pass
+            child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        return os.open(relative.parts[-1], flags | os.O_NOFOLLOW, 0o644, dir_fd=fd)
+    except OSError as ex:
+        if ex.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise PermissionError(f"{relative}: symbolic links are not followed") from ex
+        raise
+    finally:
+        os.close(fd)
+
+
+def _read_beneath(base: Path, relative: Path) -> bytes:
+    fd = _open_beneath(base, relative, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as f:
+        if os.fstat(f.fileno()).st_size > SandboxEnvironmentLimits.MAX_READ_FILE_SIZE:
+            raise OutputLimitExceededError(
+                limit_str=SandboxEnvironmentLimits.MAX_READ_FILE_SIZE_STR, truncated_output=None
+            )
+        return f.read()
+
+
+def _write_beneath(base: Path, relative: Path, data: bytes) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    with os.fdopen(_open_beneath(base, relative, flags, create_dirs=True), "wb") as f:
+        f.write(data)
 
 
 def _data_dir_of(public: Path) -> Path | None:

@@ -34,24 +34,16 @@ def read_submission_csv(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
     import pandas as pd
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         raise InvalidSubmission("the submission file is empty")
     try:
-        data.decode("utf-8")
+        frame = pd.read_csv(io.BytesIO(data))
     except UnicodeDecodeError as ex:
         raise InvalidSubmission(
             f"the submission is not a UTF-8 text CSV (undecodable byte at offset {ex.start})"
         ) from None
-    try:
-        frame = pd.read_csv(io.BytesIO(data))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as ex:
         raise InvalidSubmission(f"the submission is not a readable CSV: {ex}") from None
-    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed:")]
-    if unnamed:
-        raise InvalidSubmission(
-            f"the CSV header has {len(unnamed)} unnamed column(s) (was it written with the index?); "
-            f"header is {list(frame.columns)}"
-        )
     return frame
 
 
@@ -83,7 +75,9 @@ def grade_columns(submission: pd.DataFrame, answers: pd.DataFrame, spec: Grading
     if metric.prediction == "custom":
         raise GradingError(f"metric {spec.metric!r} needs a competition grader function")
     checks.require_not_empty(submission)
-    checks.require_columns(submission, [spec.id_column, *spec.target_columns])
+    checks.require_columns(
+        submission, [spec.id_column, *spec.target_columns], exact=spec.exact_columns
+    )
     missing_truth = [c for c in [spec.id_column, *spec.truth_columns] if c not in answers.columns]
     if missing_truth:
         raise GradingError(f"the answers file lacks column(s) {missing_truth}: re-prepare it")

@@ -47,8 +47,12 @@ def sandbox_spec(
             "docker", str(compose_file(paths.public, competition.id, options))
         )
     if sandbox == "k8s":
+        import importlib.util
+
         from ..sandboxes.k8s import k8s_values_file
 
+        if importlib.util.find_spec("k8s_sandbox") is None:
+            raise ValueError("sandbox 'k8s' needs inspect-k8s-sandbox: pip install 'mle-inspect[k8s]'")
         return SandboxEnvironmentSpec("k8s", k8s_values_file(competition.id, options))
     raise ValueError(
         f"sandbox {sandbox!r} is not available; choose one of: {', '.join(SANDBOX_TYPES)}"

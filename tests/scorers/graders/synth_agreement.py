@@ -8,14 +8,15 @@ import pandas as pd
 
 from mle_inspect.competitions import get_competition
 
-from .synth_io import Synth, hex_ids, roundtrip, roundtrip_answers
+from .common import hex_ids
+from .synth_io import Synth, read_back
 
 
 def aptos(rng: np.random.Generator, n: int = 60) -> Synth:
     ids = hex_ids(rng, n, 12)
     answers = pd.DataFrame({"id_code": ids, "diagnosis": rng.integers(0, 5, n)})
     sample = answers.assign(diagnosis=0)
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=2.5)
+    return read_back(answers, sample, answers, bad_value=2.5)
 
 
 def essay_scoring(rng: np.random.Generator, n: int = 60) -> Synth:
@@ -31,7 +32,7 @@ def essay_scoring(rng: np.random.Generator, n: int = 60) -> Synth:
         {"essay_id": ids, "score": np.random.RandomState(42).randint(1, 7, size=n)}
     )
     gold = answers[["essay_id", "score"]]
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(gold), bad_value="six")
+    return read_back(answers, sample, gold, bad_value="six")
 
 
 def patent_phrases(rng: np.random.Generator, n: int = 60) -> Synth:
@@ -47,7 +48,7 @@ def patent_phrases(rng: np.random.Generator, n: int = 60) -> Synth:
     )
     sample = pd.DataFrame({"id": ids, "score": 0})
     gold = answers[["id", "score"]]
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(gold), bad_value="high")
+    return read_back(answers, sample, gold, bad_value="high")
 
 
 def google_quest(rng: np.random.Generator, n: int = 50) -> Synth:
@@ -61,7 +62,7 @@ def google_quest(rng: np.random.Generator, n: int = 50) -> Synth:
         values[:2] = [0.0, 1.0]
         answers[col] = values
     sample = pd.DataFrame({"qa_id": ids, **{c: np.linspace(0, 1, n) for c in targets}})
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value="x")
+    return read_back(answers, sample, answers, bad_value="x")
 
 
 def ai4code(rng: np.random.Generator, n: int = 40) -> Synth:
@@ -75,9 +76,7 @@ def ai4code(rng: np.random.Generator, n: int = 40) -> Synth:
         " ".join(rng.permutation(o.split())) for o in orders
     ]  # cells as the JSON lists them
     sample = pd.DataFrame({"id": ids, "cell_order": shuffled})
-    return Synth(
-        roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value="deadbeef"
-    )
+    return read_back(answers, sample, answers, bad_value="deadbeef")
 
 
 def nfl_contact(rng: np.random.Generator, n: int = 80) -> Synth:
@@ -100,7 +99,7 @@ def nfl_contact(rng: np.random.Generator, n: int = 80) -> Synth:
     )
     sample = pd.DataFrame({"contact_id": ids, "contact": 0})
     gold = answers[["contact_id", "contact"]]
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(gold), bad_value=0.5)
+    return read_back(answers, sample, gold, bad_value=0.5)
 
 
 BUILDERS = {

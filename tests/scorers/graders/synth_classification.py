@@ -7,12 +7,13 @@ Tests write them to CSV and read them back, so the graders see what pandas parse
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from .common import csv_roundtrip, hex_ids, roundtrip
 
 
 @dataclass(frozen=True)
@@ -26,20 +27,9 @@ class Synth:
     notes: dict[str, object] = field(default_factory=dict)
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode()
-
-
-def read_back(frame: pd.DataFrame) -> pd.DataFrame:
-    """What ``pd.read_csv`` makes of the frame once written (how answers are loaded)."""
-    return pd.read_csv(io.BytesIO(to_csv_bytes(frame)))
-
-
 def _hex(rng: np.random.Generator, n: int, width: int) -> list[str]:
-    ids: set[str] = set()
-    while len(ids) < n:
-        ids.add("".join(rng.choice(list("0123456789abcdef"), width)))
-    return sorted(ids, key=lambda _: rng.random())
+    """Hex ids (numeric-looking ones allowed) in an order shuffled by ``rng``."""
+    return sorted(hex_ids(rng, n, width, text_only=False), key=lambda _: rng.random())
 
 
 def _binary(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -365,11 +355,9 @@ def make(competition_id: str, n: int = 48, seed: int = 0) -> Synth:
 def score_frames(competition_id: str, answers: pd.DataFrame, submission: pd.DataFrame) -> float:
     """Grade as the harness does: answers via ``pd.read_csv``, the submission via
     ``read_submission_csv``, both from the CSV text of the frames."""
-    from mle_inspect.scorers import read_submission_csv, score_submission
+    from mle_inspect.scorers import score_submission
 
-    return score_submission(
-        competition_id, read_submission_csv(to_csv_bytes(submission)), read_back(answers)
-    )
+    return score_submission(competition_id, roundtrip(submission), csv_roundtrip(answers))
 
 
 def merged(synth: Synth, submission: pd.DataFrame) -> pd.DataFrame:
@@ -377,3 +365,37 @@ def merged(synth: Synth, submission: pd.DataFrame) -> pd.DataFrame:
     return synth.answers.merge(
         submission, on=synth.id_column, suffixes=("_true", "_pred"), validate="one_to_one"
     )
+
+
+MALFORMED = [
+    "missing_prediction_column",
+    "missing_id_column",
+    "missing_row",
+    "extra_row",
+    "duplicate_id",
+    "unknown_id",
+    "empty",
+]
+"""Ways a submission's rows or columns can be wrong, for every competition here."""
+
+
+def malformed(kind: str, synth: Synth) -> pd.DataFrame:
+    """The gold submission broken in one of the ``MALFORMED`` ways."""
+    gold, id_column = synth.gold, synth.id_column
+    if kind == "missing_prediction_column":
+        return gold.drop(columns=[synth.pred_columns[0]])
+    if kind == "missing_id_column":
+        return gold.drop(columns=[id_column])
+    if kind == "missing_row":
+        return gold.iloc[1:]
+    if kind == "extra_row":
+        return pd.concat([gold, gold.iloc[:1]])
+    if kind == "duplicate_id":
+        return pd.concat([gold.iloc[1:], gold.iloc[1:2]])
+    if kind == "unknown_id":
+        frame = gold.astype({id_column: object})
+        frame.iloc[0, frame.columns.get_loc(id_column)] = "no-such-id"
+        return frame
+    if kind == "empty":
+        return gold.iloc[:0]
+    raise AssertionError(kind)

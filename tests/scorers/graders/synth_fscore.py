@@ -8,7 +8,8 @@ import io
 import numpy as np
 import pandas as pd
 
-from .synth_io import Synth, hex_ids, roundtrip, roundtrip_answers
+from .common import csv_roundtrip, hex_ids, roundtrip
+from .synth_io import Synth, read_back
 
 SEEDLING_SPECIES = [
     "Black-grass", "Charlock", "Cleavers", "Common Chickweed", "Common wheat", "Fat Hen",
@@ -23,7 +24,7 @@ TAGS = ["javascript", "c#", "python", "php", "java", "android", "jquery", "c++",
 def _herbarium(rng: np.random.Generator, n: int, sample_label: int) -> Synth:
     answers = pd.DataFrame({"Id": np.arange(n), "Predicted": rng.integers(0, 25, n) * 7})
     sample = answers.assign(Predicted=sample_label)
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value="oak")
+    return read_back(answers, sample, answers, bad_value="oak")
 
 
 def herbarium_2020(rng: np.random.Generator, n: int = 80) -> Synth:
@@ -45,14 +46,14 @@ def iwildcam_2019(rng: np.random.Generator, n: int = 80) -> Synth:
     # the original sample submission was written with its index: a leading unnamed column
     sample = pd.DataFrame({"Id": ids, "Category": 0}, index=rng.permutation(10 * n)[:n])
     sample = pd.read_csv(io.StringIO(sample.to_csv(index=True)))
-    return Synth(roundtrip_answers(answers), sample, roundtrip(answers), bad_value="deer")
+    return Synth(csv_roundtrip(answers), sample, roundtrip(answers), bad_value="deer")
 
 
 def plant_seedlings(rng: np.random.Generator, n: int = 70) -> Synth:
     files = [f"{h}.png" for h in hex_ids(rng, n, 9)]
     answers = pd.DataFrame({"file": files, "species": rng.choice(SEEDLING_SPECIES, n)})
     sample = answers.assign(species="Sugar beet")
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=3)
+    return read_back(answers, sample, answers, bad_value=3)
 
 
 def _label_sets(rng: np.random.Generator, vocab: list[str], n: int, most: int) -> list[str]:
@@ -73,7 +74,7 @@ def facebook_keywords(rng: np.random.Generator, n: int = 60) -> Synth:
     )
     sample = answers[["Id", "Title", "Body"]].assign(Tags="javascript c# python php java")
     gold = answers[["Id", "Tags"]]
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(gold), bad_value=7)
+    return read_back(answers, sample, gold, bad_value=7)
 
 
 def imet(rng: np.random.Generator, n: int = 60) -> Synth:
@@ -82,14 +83,14 @@ def imet(rng: np.random.Generator, n: int = 60) -> Synth:
         {"id": hex_ids(rng, n, 32), "attribute_ids": _label_sets(rng, vocab, n, 5)}
     )
     sample = answers.assign(attribute_ids="0 1 2")
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=448)
+    return read_back(answers, sample, answers, bad_value=448)
 
 
 def plant_pathology(rng: np.random.Generator, n: int = 60) -> Synth:
     images = [f"{h}.jpg" for h in hex_ids(rng, n, 16)]
     answers = pd.DataFrame({"image": images, "labels": _label_sets(rng, PATHOLOGY_LABELS, n, 2)})
     sample = answers.assign(labels="healthy")
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=1)
+    return read_back(answers, sample, answers, bad_value=1)
 
 
 def rsna_mammography(rng: np.random.Generator, n: int = 80) -> Synth:
@@ -99,7 +100,7 @@ def rsna_mammography(rng: np.random.Generator, n: int = 80) -> Synth:
     cancer[:2] = [0, 1]
     answers = pd.DataFrame({"prediction_id": ids, "cancer": cancer})
     sample = answers.assign(cancer=0.021226415094339621)  # mean of a train label column
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value="yes")
+    return read_back(answers, sample, answers, bad_value="yes")
 
 
 BUILDERS = {

@@ -8,13 +8,18 @@ code, so tests compare the grader with expectations it did not produce.
 
 from __future__ import annotations
 
-import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
+
+from mle_inspect.scorers import InvalidSubmission, score_submission
+
+from .common import columns_of, csv_roundtrip, hex_ids
 
 
 @dataclass
@@ -23,14 +28,6 @@ class Synth:
     sample: pd.DataFrame
     gold: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def csv_roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
-    """Write and re-read with pandas defaults, as ``load_answers``/submissions are read."""
-    buffer = io.BytesIO()
-    frame.to_csv(buffer, index=False)
-    buffer.seek(0)
-    return pd.read_csv(buffer)
 
 
 def naive_rle(mask: np.ndarray, order: str = "F") -> str:
@@ -68,22 +65,12 @@ def blob(rng: np.random.Generator, height: int, width: int, cover: float = 0.3) 
     return mask
 
 
-def hex_ids(rng: np.random.Generator, n: int, length: int = 10) -> list[str]:
-    """Hex ids that always hold a letter (so CSV readers keep them as text)."""
-    ids = set()
-    while len(ids) < n:
-        text = "".join(rng.choice(list("0123456789abcdef"), length))
-        if any(c.isalpha() for c in text):
-            ids.add(text)
-    return sorted(ids)
-
-
 # ------------------------------------------------------------------------------ masks
 
 
 def hubmap(rng: np.random.Generator) -> Synth:
     shapes = [(40, 60), (30, 30), (50, 20)]
-    ids = hex_ids(rng, 3, 9)
+    ids = sorted(hex_ids(rng, 3, 9))
     masks = [blob(rng, h, w) for h, w in shapes]
     masks[1][:] = False  # an image without glomeruli
     answers = pd.DataFrame(
@@ -155,7 +142,7 @@ def uw_madison(rng: np.random.Generator) -> Synth:
 
 
 def tgs(rng: np.random.Generator) -> Synth:
-    ids = hex_ids(rng, 8)
+    ids = sorted(hex_ids(rng, 8, 10))
     masks = [blob(rng, 101, 101, 0.4) for _ in ids]
     masks[0][:] = False  # no salt
     masks[1][:] = False
@@ -185,7 +172,7 @@ LYFT_CLASSES = ("car", "pedestrian", "truck", "bicycle", "other_vehicle")
 
 
 def lyft(rng: np.random.Generator) -> Synth:
-    ids = hex_ids(rng, 4, 64)
+    ids = sorted(hex_ids(rng, 4, 64))
     strings = []
     for _ in ids:
         objects = []
@@ -202,8 +189,8 @@ def lyft(rng: np.random.Generator) -> Synth:
 
 
 def siim(rng: np.random.Generator) -> Synth:
-    studies = [f"{s}_study" for s in hex_ids(rng, 3, 12)]
-    images = [f"{s}_image" for s in hex_ids(rng, 4, 12)]
+    studies = [f"{s}_study" for s in sorted(hex_ids(rng, 3, 12))]
+    images = [f"{s}_image" for s in sorted(hex_ids(rng, 4, 12))]
     study_labels = ["typical", "negative", "atypical"]
     strings = [f"{label} 1 0 0 1 1" for label in study_labels]
     for i, _ in enumerate(images):
@@ -226,7 +213,7 @@ VIN_NAMES = {0: "Aortic enlargement", 3: "Cardiomegaly", 10: "Pleural effusion",
 
 def vinbigdata(rng: np.random.Generator) -> Synth:
     """Five images by sorted id: two without findings, three with boxes of classes 0/3/10."""
-    ids = hex_ids(rng, 5, 32)
+    ids = sorted(hex_ids(rng, 5, 32))
     rows = []
     for i, image in enumerate(ids):
         classes = [14] if i < 2 else sorted(rng.choice([0, 3, 10], 2, replace=False).tolist())
@@ -284,6 +271,73 @@ def kuzushiji(rng: np.random.Generator) -> Synth:
     gold = pd.DataFrame({"image_id": ids, "labels": golds})
     sample = answers.assign(labels="U+003F 1 1 U+FF2F 2 2")
     return Synth(csv_roundtrip(answers), csv_roundtrip(sample), csv_roundtrip(gold))
+
+
+GENERATORS: dict[str, Callable[[np.random.Generator], Synth]] = {
+    "hubmap-kidney-segmentation": hubmap,
+    "google-research-identify-contrails-reduce-global-warming": contrails,
+    "uw-madison-gi-tract-image-segmentation": uw_madison,
+    "tgs-salt-identification-challenge": tgs,
+    "vesuvius-challenge-ink-detection": vesuvius,
+    "3d-object-detection-for-autonomous-vehicles": lyft,
+    "siim-covid19-detection": siim,
+    "vinbigdata-chest-xray-abnormalities-detection": vinbigdata,
+    "kuzushiji-recognition": kuzushiji,
+}
+
+
+def make(cid: str, seed: int = 0) -> Synth:
+    return GENERATORS[cid](np.random.default_rng(seed))
+
+
+# ------------------------------------------------------------------ malformed submissions
+# Each takes (submission, competition id); the mask and box tests add their own.
+
+
+def drop_prediction(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return df.drop(columns=[columns_of(cid)[1]])
+
+
+def drop_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return df.drop(columns=[columns_of(cid)[0]])
+
+
+def unknown_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    id_column = columns_of(cid)[0]
+    out = df.copy()
+    out[id_column] = out[id_column].astype(str)
+    out.loc[0, id_column] = "not-a-test-id"
+    return out
+
+
+def duplicate_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return pd.concat([df, df.iloc[[0]]], ignore_index=True)
+
+
+def empty(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+    return df.iloc[:0]
+
+
+def set_first(value: object) -> Callable[[pd.DataFrame, str], pd.DataFrame]:
+    """A mutation that puts ``value`` in the first row's prediction cell."""
+
+    def mutate(df: pd.DataFrame, cid: str) -> pd.DataFrame:
+        out = df.copy()
+        column = columns_of(cid)[1]
+        out[column] = out[column].astype(object)
+        out.loc[0, column] = value
+        return out
+
+    mutate.__name__ = f"first_prediction_{value!r}"
+    return mutate
+
+
+def check_refused(cid: str, bad: pd.DataFrame, answers: pd.DataFrame) -> None:
+    """Written to CSV and read back (unless empty), ``bad`` is refused with a message."""
+    bad = csv_roundtrip(bad) if len(bad) else bad
+    with pytest.raises(InvalidSubmission) as info:
+        score_submission(cid, bad, answers)
+    assert str(info.value)
 
 
 # ------------------------------------------------------------------ structured answers

@@ -1,16 +1,14 @@
 """Shared pieces of the synthetic-data helpers for the agreement, F-score, ranking and text
-grader tests: the case shape, a CSV round trip, and malformed variants of a submission."""
+grader tests: the case shape and malformed variants of a submission."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from mle_inspect.competitions import get_competition
-from mle_inspect.scorers import read_submission_csv
+from .common import columns_of, csv_roundtrip, roundtrip
 
 
 @dataclass
@@ -26,34 +24,11 @@ class Synth:
     notes: dict[str, object] = field(default_factory=dict)
 
 
-def roundtrip_answers(frame: pd.DataFrame) -> pd.DataFrame:
-    """As ``load_answers`` reads the prepared file."""
-    import io
-
-    return pd.read_csv(io.StringIO(frame.to_csv(index=False)))
-
-
-def roundtrip(frame: pd.DataFrame, *, index: bool = False) -> pd.DataFrame:
-    """As the grader reads an agent's CSV."""
-    return read_submission_csv(frame.to_csv(index=index).encode())
-
-
-def hex_ids(rng: np.random.Generator, n: int, width: int) -> list[str]:
-    """Distinct lower-case hex ids that pandas keeps as text (at least one letter each)."""
-    out: dict[str, None] = {}
-    while len(out) < n:
-        value = "".join(rng.choice(list("0123456789abcdef"), width))
-        try:
-            float(value)  # "1234" or "12e4" would be read back as a number
-        except ValueError:
-            out[value] = None
-    return list(out)
-
-
-def columns_of(cid: str) -> tuple[str, str]:
-    spec = get_competition(cid).grading
-    assert spec is not None and spec.id_column is not None
-    return spec.id_column, spec.target_columns[0]
+def read_back(
+    answers: pd.DataFrame, sample: pd.DataFrame, gold: pd.DataFrame, *, bad_value: object
+) -> Synth:
+    """The case as the grader meets it: each frame written to CSV and read back."""
+    return Synth(csv_roundtrip(answers), roundtrip(sample), roundtrip(gold), bad_value=bad_value)
 
 
 def _with_value(frame: pd.DataFrame, column: str, value: object) -> pd.DataFrame:

@@ -6,13 +6,19 @@ formats and class vocabularies of ``../shared/reference/specs/<id>.md``, at a sm
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from mle_inspect.competitions import get_competition
+from mle_inspect.scorers.grading import score_submission
+
+from .common import csv_roundtrip, hex_ids, shuffled
 
 
 @dataclass
@@ -40,14 +46,9 @@ class Case:
     """The original pairs rows by id (row order of the submission does not matter)."""
 
 
-def hex_ids(rng: np.random.Generator, n: int, width: int) -> list[str]:
-    """Distinct lowercase hex ids with at least one letter, so CSV readers keep them text."""
-    ids: set[str] = set()
-    while len(ids) < n:
-        text = "".join(rng.choice(list("0123456789abcdef"), width))
-        if any(c in "abcdf" for c in text):
-            ids.add(text)
-    return sorted(ids, key=lambda _: rng.random())
+def shuffled_hex_ids(rng: np.random.Generator, n: int, width: int) -> list[str]:
+    """Hex ids that CSV readers keep as text, in an order shuffled by ``rng``."""
+    return sorted(hex_ids(rng, n, width), key=lambda _: rng.random())
 
 
 def one_hot(labels: np.ndarray, classes: list[str]) -> pd.DataFrame:
@@ -73,7 +74,7 @@ def dogs_vs_cats(rng: np.random.Generator) -> Case:
 
 def statoil(rng: np.random.Generator) -> Case:
     n = 30
-    answers = pd.DataFrame({"id": hex_ids(rng, n, 8), "is_iceberg": rng.integers(0, 2, n)})
+    answers = pd.DataFrame({"id": shuffled_hex_ids(rng, n, 8), "is_iceberg": rng.integers(0, 2, n)})
     answers.loc[:1, "is_iceberg"] = [0, 1]
     sample = answers.assign(is_iceberg=0.5)
     return Case(answers, sample, answers.copy(), 0.0, "id", ["is_iceberg"], out_of_range=-0.1)
@@ -92,7 +93,7 @@ def _onehot_case(
 
 def dog_breed(rng: np.random.Generator) -> Case:
     k = len(targets("dog-breed-identification"))
-    return _onehot_case("dog-breed-identification", hex_ids(rng, 25, 32), [1 / k] * k, rng)
+    return _onehot_case("dog-breed-identification", shuffled_hex_ids(rng, 25, 32), [1 / k] * k, rng)
 
 
 def leaf(rng: np.random.Generator) -> Case:
@@ -212,13 +213,6 @@ MALFORMED_KINDS = (
 )
 
 
-def roundtrip(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame as the grader sees it: written to CSV and read back with pandas defaults."""
-    import io
-
-    return pd.read_csv(io.StringIO(df.to_csv(index=False)))
-
-
 def malformed(case: Case, kind: str) -> pd.DataFrame | None:
     """The sample submission broken in one way, or None when ``kind`` does not apply."""
     sub = case.sample.copy()
@@ -251,3 +245,42 @@ def malformed(case: Case, kind: str) -> pd.DataFrame | None:
     if kind == "empty":
         return sub.iloc[:0]
     raise ValueError(kind)
+
+
+@functools.cache
+def _built(builder: Callable[[np.random.Generator], Case]) -> Case:
+    case = builder(np.random.default_rng(0))
+    case.answers = csv_roundtrip(case.answers)
+    return case
+
+
+def fresh_case(builder: Callable[[np.random.Generator], Case]) -> Case:
+    """A fresh copy of a competition's synthetic case (each builder runs once per session)."""
+    return copy.deepcopy(_built(builder))
+
+
+def score_case(cid: str, submission: pd.DataFrame, case: Case) -> float:
+    """Grade ``submission`` as the harness reads it (a CSV round trip) against the case."""
+    return score_submission(cid, csv_roundtrip(submission), case.answers)
+
+
+def check_reference(
+    reference: Callable[[Case, pd.DataFrame], float], cid: str, sub: pd.DataFrame, case: Case
+) -> None:
+    """The grader's score equals ``reference(case, submission as read)`` to 6e-6."""
+    expected = reference(case, csv_roundtrip(sub))
+    assert score_case(cid, sub, case) == pytest.approx(expected, abs=6e-6)
+
+
+def check_row_order(cid: str, sub: pd.DataFrame, case: Case) -> None:
+    assert score_case(cid, shuffled(sub), case) == score_case(cid, sub, case)
+
+
+def malformed_params(builders: dict[str, Callable[[np.random.Generator], Case]]) -> list:
+    """(competition, kind) for every malformed kind that applies to the competition's case."""
+    return [
+        (cid, kind)
+        for cid in sorted(builders)
+        for kind in MALFORMED_KINDS
+        if malformed(fresh_case(builders[cid]), kind) is not None
+    ]

@@ -8,7 +8,8 @@ import pandas as pd
 
 from mle_inspect.competitions import get_competition
 
-from .synth_io import Synth, hex_ids, roundtrip, roundtrip_answers
+from .common import hex_ids
+from .synth_io import Synth, read_back
 
 WHALE_SAMPLE = "new_whale w_1287fbc w_98baff9 w_7554f44 w_1eafe46"
 HOTEL_SAMPLE = "36363 53586 18807 64314 60181"
@@ -19,7 +20,7 @@ def whales(rng: np.random.Generator, n: int = 60) -> Synth:
     pool = WHALE_SAMPLE.split() + [f"w_{h}" for h in hex_ids(rng, 15, 7)]
     answers = pd.DataFrame({"Image": images, "Id": rng.choice(pool, n)})
     sample = answers.assign(Id=WHALE_SAMPLE)
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=3)
+    return read_back(answers, sample, answers, bad_value=3)
 
 
 def hotels(rng: np.random.Generator, n: int = 60) -> Synth:
@@ -35,7 +36,7 @@ def hotels(rng: np.random.Generator, n: int = 60) -> Synth:
     )
     sample = pd.DataFrame({"image": images, "hotel_id": HOTEL_SAMPLE})
     gold = answers[["image", "hotel_id"]]
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(gold), bad_value=1.5)
+    return read_back(answers, sample, gold, bad_value=1.5)
 
 
 def fashion(rng: np.random.Generator, n: int = 50, extra: int = 30) -> Synth:
@@ -51,7 +52,7 @@ def fashion(rng: np.random.Generator, n: int = 50, extra: int = 30) -> Synth:
     sample = pd.DataFrame({"customer_id": customers, "prediction": padded})
     # answers keep repeat purchases; the best submission lists each article once
     gold = answers.assign(prediction=[" ".join(dict.fromkeys(b.split())) for b in bought])
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(gold), bad_value=7)
+    return read_back(answers, sample, gold, bad_value=7)
 
 
 def freesound(rng: np.random.Generator, n: int = 40) -> Synth:
@@ -65,7 +66,7 @@ def freesound(rng: np.random.Generator, n: int = 40) -> Synth:
     answers = pd.DataFrame(truth, columns=classes).assign(fname=fnames)[["fname", *classes]]
     sample = answers.copy()
     sample[classes] = 0
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value="x")
+    return read_back(answers, sample, answers, bad_value="x")
 
 
 BUILDERS = {

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from .synth_logloss import Case, hex_ids
+from .synth_logloss import Case, shuffled_hex_ids
 
 
 def denoising(rng: np.random.Generator) -> Case:
@@ -51,7 +51,7 @@ PETFINDER_FEATURES = [
 
 def petfinder(rng: np.random.Generator) -> Case:
     n = 30
-    answers = pd.DataFrame({"Id": hex_ids(rng, n, 32)})
+    answers = pd.DataFrame({"Id": shuffled_hex_ids(rng, n, 32)})
     for column in PETFINDER_FEATURES:
         answers[column] = rng.integers(0, 2, n)
     answers["Pawpularity"] = rng.integers(1, 101, n)
@@ -68,7 +68,7 @@ COVID_TARGETS = ["reactivity", "deg_Mg_pH10", "deg_pH10", "deg_Mg_50C", "deg_50C
 def covid(rng: np.random.Generator) -> Case:
     length, scored = 107, 68
     frames = []
-    for molecule in hex_ids(rng, 3, 9):
+    for molecule in shuffled_hex_ids(rng, 3, 9):
         values = np.round(np.abs(rng.normal(0.5, 0.4, (length, 5))), 10)
         values[scored:] = 0.0
         frame = pd.DataFrame(values, columns=COVID_TARGETS)

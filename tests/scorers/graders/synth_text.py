@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .synth_io import Synth, hex_ids, roundtrip, roundtrip_answers
+from .common import hex_ids
+from .synth_io import Synth, read_back
 
 WORDS = ["the", "a", "market", "rose", "by", "3.5", "%", "on", "Monday", ",", '"', "said", "Smith",
          "after", "shares", "in", "London", "fell", "."]  # fmt: skip
@@ -26,7 +27,7 @@ def billion_words(rng: np.random.Generator, n: int = 50) -> Synth:
         redacted.append(" ".join(words[:drop] + words[drop + 1 :]))
     answers = pd.DataFrame({"id": np.arange(n), "sentence": [" ".join(w) for w in sentences]})
     sample = pd.DataFrame({"id": np.arange(n), "sentence": redacted})
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=5)
+    return read_back(answers, sample, answers, bad_value=5)
 
 
 def inchi(rng: np.random.Generator, n: int = 40) -> Synth:
@@ -38,7 +39,7 @@ def inchi(rng: np.random.Generator, n: int = 40) -> Synth:
     ids = hex_ids(rng, n, 12)
     answers = pd.DataFrame({"image_id": ids, "InChI": formulas})
     sample = answers.assign(InChI="InChI=1S/H2O/h1H2")
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=12)
+    return read_back(answers, sample, answers, bad_value=12)
 
 
 def gestures(rng: np.random.Generator, n: int = 30) -> Synth:
@@ -47,9 +48,7 @@ def gestures(rng: np.random.Generator, n: int = 30) -> Synth:
     answers = pd.DataFrame({"Id": ids, "Sequence": truth})
     permutations = [" ".join(str(g) for g in rng.permutation(np.arange(1, 21))) for _ in ids]
     sample = pd.DataFrame({"Id": ids, "Sequence": permutations})
-    return Synth(
-        roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value="3.0 4"
-    )
+    return read_back(answers, sample, answers, bad_value="3.0 4")
 
 
 def chaii(rng: np.random.Generator, n: int = 40) -> Synth:
@@ -63,7 +62,7 @@ def chaii(rng: np.random.Generator, n: int = 40) -> Synth:
         }
     )
     sample = answers.assign(PredictionString="dummy text")
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(answers), bad_value=1947)
+    return read_back(answers, sample, answers, bad_value=1947)
 
 
 def tweets(rng: np.random.Generator, n: int = 50) -> Synth:
@@ -83,7 +82,7 @@ def tweets(rng: np.random.Generator, n: int = 50) -> Synth:
     )
     sample = answers[["textID"]].assign(selected_text="")
     gold = answers[["textID", "selected_text"]]
-    return Synth(roundtrip_answers(answers), roundtrip(sample), roundtrip(gold), bad_value=42)
+    return read_back(answers, sample, gold, bad_value=42)
 
 
 BUILDERS = {

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from mle_inspect.scorers import InvalidSubmission
 
-from .synth_classification import ACCURACY_IDS, make, merged, score_frames
+from .synth_classification import ACCURACY_IDS, MALFORMED, make, malformed, merged, score_frames
 
 TOP1 = "inaturalist-2019-fgvc6"
 TEXT_MODE = {
@@ -62,44 +62,12 @@ def test_permuted_labels_in_shuffled_rows_score_by_id(cid: str) -> None:
     assert score_frames(cid, synth.answers, guess) == score_frames(cid, synth.answers, shuffled)
 
 
-def _malformed(kind: str, synth, column: str) -> pd.DataFrame:  # noqa: ANN001
-    gold, id_column = synth.gold, synth.id_column
-    if kind == "missing_prediction_column":
-        return gold.drop(columns=[column])
-    if kind == "missing_id_column":
-        return gold.drop(columns=[id_column])
-    if kind == "missing_row":
-        return gold.iloc[1:]
-    if kind == "extra_row":
-        return pd.concat([gold, gold.iloc[:1]])
-    if kind == "duplicate_id":
-        return pd.concat([gold.iloc[1:], gold.iloc[1:2]])
-    if kind == "unknown_id":
-        frame = gold.astype({id_column: object})
-        frame.iloc[0, frame.columns.get_loc(id_column)] = "no-such-id"
-        return frame
-    if kind == "empty":
-        return gold.iloc[:0]
-    raise AssertionError(kind)
-
-
-MALFORMED = [
-    "missing_prediction_column",
-    "missing_id_column",
-    "missing_row",
-    "extra_row",
-    "duplicate_id",
-    "unknown_id",
-    "empty",
-]
-
-
 @pytest.mark.parametrize("kind", MALFORMED)
 @pytest.mark.parametrize("cid", ACCURACY_IDS)
 def test_malformed_submission_is_invalid(cid: str, kind: str) -> None:
     synth = make(cid)
     with pytest.raises(InvalidSubmission):
-        score_frames(cid, synth.answers, _malformed(kind, synth, synth.pred_columns[0]))
+        score_frames(cid, synth.answers, malformed(kind, synth))
 
 
 @pytest.mark.parametrize("cid", [c for c in ACCURACY_IDS if c not in TEXT_MODE])

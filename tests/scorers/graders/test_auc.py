@@ -18,9 +18,11 @@ from .synth_classification import (
     AUC_IDS,
     JIGSAW_CLASSES,
     JIGSAW_IDENTITIES,
+    MALFORMED,
     PLANT_CLASSES,
     Synth,
     make,
+    malformed,
     merged,
     score_frames,
 )
@@ -110,53 +112,20 @@ def test_noisy_scores_in_shuffled_rows_match_sklearn_by_id(cid: str) -> None:
     assert score_frames(cid, synth.answers, shuffled) == pytest.approx(expected, abs=2e-5)
 
 
+VALUE_KINDS = {"text_value": "high", "missing_value": None, "infinite_value": np.inf}
+"""A bad value in the first prediction column (row 2), on top of the shared malformed kinds."""
+
+
 def _malformed(kind: str, synth: Synth) -> pd.DataFrame:
-    gold, id_column, column = synth.gold, synth.id_column, synth.pred_columns[0]
-    frame = gold.astype({column: object})
-    row = frame.columns.get_loc(column)
-    if kind == "missing_prediction_column":
-        return gold.drop(columns=[column])
-    if kind == "missing_id_column":
-        return gold.drop(columns=[id_column])
-    if kind == "missing_row":
-        return gold.iloc[1:]
-    if kind == "extra_row":
-        return pd.concat([gold, gold.iloc[:1]])
-    if kind == "duplicate_id":
-        return pd.concat([gold.iloc[1:], gold.iloc[1:2]])
-    if kind == "unknown_id":
-        frame = gold.astype({id_column: object})
-        frame.iloc[0, frame.columns.get_loc(id_column)] = "no-such-id"
-        return frame
-    if kind == "empty":
-        return gold.iloc[:0]
-    if kind == "text_value":
-        frame.iloc[2, row] = "high"
-        return frame
-    if kind == "missing_value":
-        frame.iloc[2, row] = None
-        return frame
-    if kind == "infinite_value":
-        frame.iloc[2, row] = np.inf
-        return frame
-    raise AssertionError(kind)
+    if kind not in VALUE_KINDS:
+        return malformed(kind, synth)
+    column = synth.pred_columns[0]
+    frame = synth.gold.astype({column: object})
+    frame.iloc[2, frame.columns.get_loc(column)] = VALUE_KINDS[kind]
+    return frame
 
 
-MALFORMED = [
-    "missing_prediction_column",
-    "missing_id_column",
-    "missing_row",
-    "extra_row",
-    "duplicate_id",
-    "unknown_id",
-    "empty",
-    "text_value",
-    "missing_value",
-    "infinite_value",
-]
-
-
-@pytest.mark.parametrize("kind", MALFORMED)
+@pytest.mark.parametrize("kind", [*MALFORMED, *VALUE_KINDS])
 @pytest.mark.parametrize("cid", AUC_IDS)
 def test_malformed_submission_is_invalid(cid: str, kind: str) -> None:
     synth = make(cid)

@@ -12,49 +12,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mle_inspect.competitions import get_competition
 from mle_inspect.scorers import GradingError, InvalidSubmission, score_submission
 from mle_inspect.scorers.metrics.boxes import Boxes3D, iou_3d, voc_ap
 
 from . import synth_geometry as synth
+from .common import check_row_order, columns_of
+from .synth_geometry import make
 
 LYFT = "3d-object-detection-for-autonomous-vehicles"
 SIIM = "siim-covid19-detection"
 VIN = "vinbigdata-chest-xray-abnormalities-detection"
 KUZU = "kuzushiji-recognition"
 
-GENERATORS: dict[str, Callable[[np.random.Generator], synth.Synth]] = {
-    LYFT: synth.lyft,
-    SIIM: synth.siim,
-    VIN: synth.vinbigdata,
-    KUZU: synth.kuzushiji,
-}
+BOXES = [LYFT, SIIM, VIN, KUZU]
 
 
-def make(cid: str, seed: int = 0) -> synth.Synth:
-    return GENERATORS[cid](np.random.default_rng(seed))
-
-
-def columns(cid: str) -> tuple[str, str]:
-    spec = get_competition(cid).grading
-    assert spec is not None and spec.id_column is not None
-    return spec.id_column, spec.target_columns[0]
-
-
-@pytest.mark.parametrize("cid", list(GENERATORS))
+@pytest.mark.parametrize("cid", BOXES)
 def test_gold_submission_scores_one(cid: str) -> None:
     data = make(cid)
     assert score_submission(cid, data.gold, data.answers) == 1.0
 
 
-@pytest.mark.parametrize("cid", list(GENERATORS))
+@pytest.mark.parametrize("cid", BOXES)
 def test_shuffled_rows_score_the_same(cid: str) -> None:
     data = make(cid, seed=5)
     for frame in (data.sample, data.gold):
-        shuffled = frame.sample(frac=1.0, random_state=2).reset_index(drop=True)
-        assert score_submission(cid, shuffled, data.answers) == score_submission(
-            cid, frame, data.answers
-        )
+        check_row_order(cid, frame, data.answers, seed=2)
 
 
 # ----------------------------------------------------------------------- Lyft 3D
@@ -222,53 +205,26 @@ def test_kuzushiji_empty_cell_is_a_page_without_predictions() -> None:
 # ----------------------------------------------------------------------- malformed input
 
 
-def _set_first(value: object) -> Callable[[pd.DataFrame, str], pd.DataFrame]:
-    def mutate(df: pd.DataFrame, cid: str) -> pd.DataFrame:
-        out = df.copy()
-        column = columns(cid)[1]
-        out[column] = out[column].astype(object)
-        out.loc[0, column] = value
-        return out
-
-    mutate.__name__ = f"first_prediction_{value!r}"
-    return mutate
-
-
-def _drop_prediction(df: pd.DataFrame, cid: str) -> pd.DataFrame:
-    return df.drop(columns=[columns(cid)[1]])
-
-
-def _drop_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
-    return df.drop(columns=[columns(cid)[0]])
-
-
-def _unknown_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
-    out = df.copy()
-    out.loc[0, columns(cid)[0]] = "not-a-test-id"
-    return out
-
-
 def _missing_row(df: pd.DataFrame, cid: str) -> pd.DataFrame:
     return df.iloc[1:]
-
-
-def _duplicate_id(df: pd.DataFrame, cid: str) -> pd.DataFrame:
-    return pd.concat([df, df.iloc[[0]]], ignore_index=True)
-
-
-def _empty(df: pd.DataFrame, cid: str) -> pd.DataFrame:
-    return df.iloc[:0]
 
 
 def _truncate_first(df: pd.DataFrame, cid: str) -> pd.DataFrame:
     """Drop the last token of the first row: a box with too few fields."""
     out = df.copy()
-    column = columns(cid)[1]
+    column = columns_of(cid)[1]
     out.loc[0, column] = " ".join(str(out.loc[0, column]).split(" ")[:-1])
     return out
 
 
-COMMON = [_drop_prediction, _drop_id, _unknown_id, _missing_row, _empty, _truncate_first]
+COMMON = [
+    synth.drop_prediction,
+    synth.drop_id,
+    synth.unknown_id,
+    _missing_row,
+    synth.empty,
+    _truncate_first,
+]
 BAD_STRINGS = {
     LYFT: [
         "1.0 0 0 0 2 4 2 0 spaceship",
@@ -281,25 +237,21 @@ BAD_STRINGS = {
     VIN: ["15 1 0 0 1 1", "2.5 1 0 0 1 1", "14 1 0 0 1", "14 one 0 0 1 1", np.nan, " "],
     KUZU: ["U+3042 1", "U+3042 x 5", "U+3042 1 2  U+3044 3 4"],
 }
-CASES = [(cid, m) for cid in GENERATORS for m in COMMON]
-CASES += [(cid, _set_first(v)) for cid, values in BAD_STRINGS.items() for v in values]
-CASES += [(cid, _duplicate_id) for cid in (LYFT, SIIM, KUZU)]  # VinBigData pools duplicates
+CASES = [(cid, m) for cid in BOXES for m in COMMON]
+CASES += [(cid, synth.set_first(v)) for cid, values in BAD_STRINGS.items() for v in values]
+CASES += [(cid, synth.duplicate_id) for cid in (LYFT, SIIM, KUZU)]  # VinBigData pools duplicates
 
 
 @pytest.mark.parametrize(("cid", "mutate"), CASES, ids=lambda v: getattr(v, "__name__", v))
 def test_malformed_submissions_are_invalid(cid: str, mutate: Callable) -> None:
     data = make(cid)
-    bad = mutate(data.gold, cid)
-    bad = synth.csv_roundtrip(bad) if len(bad) else bad
-    with pytest.raises(InvalidSubmission) as info:
-        score_submission(cid, bad, data.answers)
-    assert str(info.value)
+    synth.check_refused(cid, mutate(data.gold, cid), data.answers)
 
 
 def test_unknown_class_message_names_the_class_and_row() -> None:
     data = make(SIIM)
     with pytest.raises(InvalidSubmission, match=r"'PredictionString'.*unknown class 'Negative'"):
-        score_submission(SIIM, _set_first("Negative 1 0 0 1 1")(data.gold, SIIM), data.answers)
+        score_submission(SIIM, synth.set_first("Negative 1 0 0 1 1")(data.gold, SIIM), data.answers)
 
 
 @pytest.mark.parametrize(("cid", "module"), [(LYFT, "shapely"), (VIN, "pycocotools")])

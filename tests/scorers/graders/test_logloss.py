@@ -3,8 +3,6 @@ score what an independent computation says; malformed ones are InvalidSubmission
 
 from __future__ import annotations
 
-import copy
-import functools
 import math
 
 import numpy as np
@@ -18,28 +16,24 @@ from sklearn.metrics import log_loss
 
 from mle_inspect.competitions import get_competition
 from mle_inspect.scorers import InvalidSubmission
-from mle_inspect.scorers.grading import score_submission
 from mle_inspect.scorers.metrics import get_metric
 
-from .synth_logloss import BUILDERS, MALFORMED_KINDS, Case, malformed, roundtrip
+from .synth_logloss import (
+    BUILDERS,
+    Case,
+    check_reference,
+    check_row_order,
+    fresh_case,
+    malformed,
+    malformed_params,
+    score_case,
+)
 
 IDS = sorted(BUILDERS)
 
 
-@functools.cache
-def _built(cid: str) -> Case:
-    case = BUILDERS[cid](np.random.default_rng(0))
-    case.answers = roundtrip(case.answers)
-    return case
-
-
 def _case(cid: str) -> Case:
-    """A fresh copy of the competition's synthetic case (built once per session)."""
-    return copy.deepcopy(_built(cid))
-
-
-def _score(cid: str, submission: pd.DataFrame, case: Case) -> float:
-    return score_submission(cid, roundtrip(submission), case.answers)
+    return fresh_case(BUILDERS[cid])
 
 
 # ------------------------------------------------------------------ independent references
@@ -116,7 +110,7 @@ def _noisy(case: Case, rng: np.random.Generator) -> pd.DataFrame:
 @pytest.mark.parametrize("cid", IDS)
 def test_gold_submission_scores_the_best_value(cid: str) -> None:
     case = _case(cid)
-    assert _score(cid, case.gold, case) == pytest.approx(case.best, abs=1e-9)
+    assert score_case(cid, case.gold, case) == pytest.approx(case.best, abs=1e-9)
 
 
 @pytest.mark.parametrize("cid", IDS)
@@ -124,8 +118,7 @@ def test_gold_submission_scores_the_best_value(cid: str) -> None:
 def test_submission_scores_what_an_independent_computation_says(cid: str, which: str) -> None:
     case = _case(cid)
     sub = case.sample if which == "sample" else _noisy(case, np.random.default_rng(1))
-    expected = REFERENCE[cid](case, roundtrip(sub))
-    assert _score(cid, sub, case) == pytest.approx(expected, abs=6e-6)
+    check_reference(REFERENCE[cid], cid, sub, case)
 
 
 @pytest.mark.parametrize(
@@ -142,30 +135,26 @@ def test_submission_scores_what_an_independent_computation_says(cid: str, which:
 def test_sample_submission_scores_the_registry_value(cid: str) -> None:
     """Uniform predictions score ln(classes): the figure MLE-bench's own tests pin."""
     case = _case(cid)
-    assert _score(cid, case.sample, case) == get_competition(cid).sample_submission_score
+    assert score_case(cid, case.sample, case) == get_competition(cid).sample_submission_score
 
 
 @pytest.mark.parametrize("cid", [c for c in IDS if _case(c).shuffle_invariant])
 def test_row_order_does_not_change_the_score(cid: str) -> None:
     case = _case(cid)
     sub = _noisy(case, np.random.default_rng(2))
-    shuffled = sub.sample(frac=1, random_state=3).reset_index(drop=True)
-    assert _score(cid, shuffled, case) == _score(cid, sub, case)
+    check_row_order(cid, sub, case)
 
 
-@pytest.mark.parametrize(
-    ("cid", "kind"),
-    [(c, k) for c in IDS for k in MALFORMED_KINDS if malformed(_case(c), k) is not None],
-)
+@pytest.mark.parametrize(("cid", "kind"), malformed_params(BUILDERS))
 def test_malformed_submission_is_invalid(cid: str, kind: str) -> None:
     case = _case(cid)
     sub = malformed(case, kind)
     assert sub is not None
     if kind == "extra_column" and case.extra_column_ok:
-        assert _score(cid, sub, case) == _score(cid, case.sample, case)
+        assert score_case(cid, sub, case) == score_case(cid, case.sample, case)
         return
     with pytest.raises(InvalidSubmission):
-        _score(cid, sub, case)
+        score_case(cid, sub, case)
 
 
 def test_spooky_refuses_an_id_that_is_not_the_first_column() -> None:
@@ -173,9 +162,9 @@ def test_spooky_refuses_an_id_that_is_not_the_first_column() -> None:
     case = _case(cid)
     moved = case.sample[["EAP", "HPL", "MWS", "id"]]
     with pytest.raises(InvalidSubmission, match="first column"):
-        _score(cid, moved, case)
+        score_case(cid, moved, case)
     reordered = case.sample[["id", "MWS", "EAP", "HPL"]]
-    assert _score(cid, reordered, case) == _score(cid, case.sample, case)
+    assert score_case(cid, reordered, case) == score_case(cid, case.sample, case)
 
 
 def test_lmsys_row_sums_must_round_to_one_at_six_decimals() -> None:
@@ -184,7 +173,7 @@ def test_lmsys_row_sums_must_round_to_one_at_six_decimals() -> None:
     within_isclose = case.sample.copy()
     within_isclose.loc[0, "winner_tie"] += 4e-6  # np.isclose(atol=1e-6, rtol=1e-5) would pass
     with pytest.raises(InvalidSubmission, match="6 decimals"):
-        _score(cid, within_isclose, case)
+        score_case(cid, within_isclose, case)
 
 
 def test_dog_breed_row_sums_use_the_isclose_tolerance() -> None:
@@ -193,10 +182,10 @@ def test_dog_breed_row_sums_use_the_isclose_tolerance() -> None:
     sub = case.sample.copy()
     first = case.pred_columns[0]
     sub.loc[0, first] += 5e-6  # within atol 1e-6 + rtol 1e-5
-    assert math.isfinite(_score(cid, sub, case))
+    assert math.isfinite(score_case(cid, sub, case))
     sub.loc[0, first] += 1e-4
     with pytest.raises(InvalidSubmission, match="sum to 1"):
-        _score(cid, sub, case)
+        score_case(cid, sub, case)
 
 
 def test_hms_pairs_repeated_eeg_ids_in_file_order() -> None:
@@ -206,15 +195,17 @@ def test_hms_pairs_repeated_eeg_ids_in_file_order() -> None:
     sub = _noisy(case, np.random.default_rng(4))
     groups = [g for _, g in sub.groupby("eeg_id", sort=False)]
     reordered = pd.concat(groups[::-1], ignore_index=True)
-    assert _score(cid, reordered, case) == _score(cid, sub, case)
+    assert score_case(cid, reordered, case) == score_case(cid, sub, case)
 
 
 def test_hms_accepts_extra_columns_only_when_they_keep_rows_summing_to_one() -> None:
     cid = "hms-harmful-brain-activity-classification"
     case = _case(cid)
-    assert _score(cid, case.sample.assign(extra=0.0), case) == _score(cid, case.sample, case)
+    assert score_case(cid, case.sample.assign(extra=0.0), case) == score_case(
+        cid, case.sample, case
+    )
     with pytest.raises(InvalidSubmission):
-        _score(cid, case.sample.assign(extra="x"), case)
+        score_case(cid, case.sample.assign(extra="x"), case)
 
 
 def test_clipping_is_machine_epsilon_for_sklearn_style_log_loss() -> None:
@@ -224,7 +215,7 @@ def test_clipping_is_machine_epsilon_for_sklearn_style_log_loss() -> None:
     sub = case.gold.assign(label=case.gold["label"].astype(float))
     sub.loc[0, "label"] = 1 - sub.loc[0, "label"]
     expected = -math.log(np.finfo(float).eps) / len(sub)
-    assert _score(cid, sub, case) == pytest.approx(expected, abs=6e-6)
+    assert score_case(cid, sub, case) == pytest.approx(expected, abs=6e-6)
 
 
 def test_rsna_clips_at_1e_15() -> None:
@@ -232,7 +223,7 @@ def test_rsna_clips_at_1e_15() -> None:
     case = _case(cid)
     sub = case.gold.copy()
     sub.loc[0, "fractured"] = 1 - sub.loc[0, "fractured"]
-    assert _score(cid, sub, case) == pytest.approx(_ref_rsna(case, roundtrip(sub)), abs=6e-6)
+    check_reference(_ref_rsna, cid, sub, case)
 
 
 # ------------------------------------------------------------------------ properties

@@ -4,8 +4,6 @@ original grader accepted them (quirks pinned here on purpose)."""
 
 from __future__ import annotations
 
-import copy
-import functools
 import math
 
 import numpy as np
@@ -21,29 +19,24 @@ from sklearn.metrics import (
 from sklearn.metrics.pairwise import haversine_distances
 
 from mle_inspect.scorers import InvalidSubmission
-from mle_inspect.scorers.grading import score_submission
 from mle_inspect.scorers.metrics import get_metric
 
-from .synth_logloss import MALFORMED_KINDS, Case, malformed, roundtrip
+from .synth_logloss import (
+    Case,
+    check_reference,
+    check_row_order,
+    fresh_case,
+    malformed,
+    malformed_params,
+    score_case,
+)
 from .synth_regression import BUILDERS, COVID_TARGETS
 
 IDS = sorted(BUILDERS)
 
 
-@functools.cache
-def _built(cid: str) -> Case:
-    case = BUILDERS[cid](np.random.default_rng(0))
-    case.answers = roundtrip(case.answers)
-    return case
-
-
 def _case(cid: str) -> Case:
-    """A fresh copy of the competition's synthetic case (built once per session)."""
-    return copy.deepcopy(_built(cid))
-
-
-def _score(cid: str, submission: pd.DataFrame, case: Case) -> float:
-    return score_submission(cid, roundtrip(submission), case.answers)
+    return fresh_case(BUILDERS[cid])
 
 
 # ------------------------------------------------------------------ independent references
@@ -179,7 +172,7 @@ def _noisy(case: Case, rng: np.random.Generator) -> pd.DataFrame:
 @pytest.mark.parametrize("cid", IDS)
 def test_gold_submission_scores_the_best_value(cid: str) -> None:
     case = _case(cid)
-    assert _score(cid, case.gold, case) == pytest.approx(round(case.best, 5), abs=1e-9)
+    assert score_case(cid, case.gold, case) == pytest.approx(round(case.best, 5), abs=1e-9)
 
 
 @pytest.mark.parametrize("cid", IDS)
@@ -187,31 +180,26 @@ def test_gold_submission_scores_the_best_value(cid: str) -> None:
 def test_submission_scores_what_an_independent_computation_says(cid: str, which: str) -> None:
     case = _case(cid)
     sub = case.sample if which == "sample" else _noisy(case, np.random.default_rng(1))
-    expected = REFERENCE[cid](case, roundtrip(sub))
-    assert _score(cid, sub, case) == pytest.approx(expected, abs=6e-6)
+    check_reference(REFERENCE[cid], cid, sub, case)
 
 
 @pytest.mark.parametrize("cid", [c for c in IDS if _case(c).shuffle_invariant])
 def test_row_order_does_not_change_the_score(cid: str) -> None:
     case = _case(cid)
     sub = _noisy(case, np.random.default_rng(2))
-    shuffled = sub.sample(frac=1, random_state=3).reset_index(drop=True)
-    assert _score(cid, shuffled, case) == _score(cid, sub, case)
+    check_row_order(cid, sub, case)
 
 
-@pytest.mark.parametrize(
-    ("cid", "kind"),
-    [(c, k) for c in IDS for k in MALFORMED_KINDS if malformed(_case(c), k) is not None],
-)
+@pytest.mark.parametrize(("cid", "kind"), malformed_params(BUILDERS))
 def test_malformed_submission_is_invalid(cid: str, kind: str) -> None:
     case = _case(cid)
     sub = malformed(case, kind)
     assert sub is not None
     if kind in case.accepted or (kind == "extra_column" and case.extra_column_ok):
-        assert math.isfinite(_score(cid, sub, case))  # the original graded these: see quirks
+        assert math.isfinite(score_case(cid, sub, case))  # the original graded these: see quirks
         return
     with pytest.raises(InvalidSubmission):
-        _score(cid, sub, case)
+        score_case(cid, sub, case)
 
 
 def test_taxi_pairs_rows_by_sorted_key_without_comparing_keys() -> None:
@@ -219,7 +207,7 @@ def test_taxi_pairs_rows_by_sorted_key_without_comparing_keys() -> None:
     case = _case(cid)
     sub = case.gold.copy()
     sub["key"] = sub["key"].str.replace("20", "19", n=1, regex=False)  # other keys, same order
-    assert _score(cid, sub, case) == 0.0
+    assert score_case(cid, sub, case) == 0.0
 
 
 def test_nomad_pairs_rows_by_position_only() -> None:
@@ -228,7 +216,7 @@ def test_nomad_pairs_rows_by_position_only() -> None:
     reversed_rows = case.gold.iloc[::-1].reset_index(drop=True)
     expected = _ref_nomad(case, reversed_rows)
     assert expected > 0
-    assert _score(cid, reversed_rows, case) == pytest.approx(expected, abs=6e-6)
+    assert score_case(cid, reversed_rows, case) == pytest.approx(expected, abs=6e-6)
 
 
 def test_covid_scores_unscored_positions_never_and_reorders_silently() -> None:
@@ -239,10 +227,10 @@ def test_covid_scores_unscored_positions_never_and_reorders_silently() -> None:
     sub[COVID_TARGETS] = sub[COVID_TARGETS].astype(object)
     sub.loc[unscored, "reactivity"] = np.nan
     sub.loc[unscored, "deg_pH10"] = "not a number"
-    assert _score(cid, sub, case) == 0.0
+    assert score_case(cid, sub, case) == 0.0
     # Quirk: right ids in another order pass the id check but score the wrong rows.
     shuffled = case.gold.sample(frac=1, random_state=0).reset_index(drop=True)
-    assert _score(cid, shuffled, case) > 0.0
+    assert score_case(cid, shuffled, case) > 0.0
 
 
 def test_volcano_counts_duplicated_rows_and_rounds_to_an_integer() -> None:
@@ -252,8 +240,8 @@ def test_volcano_counts_duplicated_rows_and_rounds_to_an_integer() -> None:
     sub.loc[0, "time_to_eruption"] += 1001
     doubled = pd.concat([sub, sub.iloc[[0]]], ignore_index=True)
     n = len(case.answers)
-    assert _score(cid, sub, case) == round(1001 / n)
-    assert _score(cid, doubled, case) == round(2002 / (n + 1))
+    assert score_case(cid, sub, case) == round(1001 / n)
+    assert score_case(cid, doubled, case) == round(2002 / (n + 1))
 
 
 def test_ventilator_ignores_expiratory_rows() -> None:
@@ -263,20 +251,20 @@ def test_ventilator_ignores_expiratory_rows() -> None:
     expiratory = case.answers["u_out"].to_numpy() == 1
     sub["pressure"] = sub["pressure"].astype(object)
     sub.loc[expiratory, "pressure"] = "n/a"
-    assert _score(cid, sub, case) == 0.0
+    assert score_case(cid, sub, case) == 0.0
 
 
 def test_osic_scores_only_the_last_three_weeks_present() -> None:
     cid = "osic-pulmonary-fibrosis-progression"
     case = _case(cid)
     only_row = case.gold.iloc[[case.scored_row]]
-    assert _score(cid, only_row, case) == pytest.approx(case.best, abs=6e-6)
+    assert score_case(cid, only_row, case) == pytest.approx(case.best, abs=6e-6)
     doubled = pd.concat([case.gold, only_row], ignore_index=True)
     with pytest.raises(InvalidSubmission, match="duplicated"):
-        _score(cid, doubled, case)
+        score_case(cid, doubled, case)
     unscored_only = case.gold.iloc[[0]]
     with pytest.raises(InvalidSubmission, match="none of the scored"):
-        _score(cid, unscored_only, case)
+        score_case(cid, unscored_only, case)
 
 
 def test_champs_floors_a_perfect_type_at_1e_9() -> None:
@@ -287,14 +275,14 @@ def test_champs_floors_a_perfect_type_at_1e_9() -> None:
     sub.loc[perfect_type.to_numpy(), "scalar_coupling_constant"] = case.answers.loc[
         perfect_type, "scalar_coupling_constant"
     ].to_numpy()
-    assert _score(cid, sub, case) == pytest.approx(_ref_champs(case, roundtrip(sub)), abs=6e-6)
+    check_reference(_ref_champs, cid, sub, case)
 
 
 def test_icecube_refuses_boolean_angles() -> None:
     cid = "icecube-neutrinos-in-deep-ice"
     case = _case(cid)
     with pytest.raises(InvalidSubmission, match="numeric"):
-        _score(cid, case.sample.assign(zenith=True), case)
+        score_case(cid, case.sample.assign(zenith=True), case)
 
 
 def test_smartphone_refuses_a_trip_with_the_wrong_row_count() -> None:
@@ -303,7 +291,7 @@ def test_smartphone_refuses_a_trip_with_the_wrong_row_count() -> None:
     sub = case.sample.copy()
     sub.loc[0, "tripId"] = sub["tripId"].iloc[-1]  # same total, one trip short, one long
     with pytest.raises(InvalidSubmission, match="tripId"):
-        _score(cid, sub, case)
+        score_case(cid, sub, case)
 
 
 # ------------------------------------------------------------------------ properties

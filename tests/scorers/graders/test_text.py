@@ -12,7 +12,8 @@ from mle_inspect.competitions import get_competition
 from mle_inspect.scorers import InvalidSubmission, score_submission
 from mle_inspect.scorers.metrics import compute
 
-from .synth_io import MUTATIONS, columns_of, mutate, roundtrip
+from .common import check_malformed, check_row_order, check_score, columns_of, paired, roundtrip
+from .synth_io import MUTATIONS, mutate
 from .synth_text import BUILDERS, build
 
 CIDS = list(BUILDERS)
@@ -37,9 +38,7 @@ def _jaccard(truth: str, pred: str) -> float:
 
 
 def _expected(cid: str, answers: pd.DataFrame, sub: pd.DataFrame) -> float:
-    id_col, target = columns_of(cid)
-    merged = answers[[id_col, target]].merge(sub[[id_col, target]], on=id_col)
-    pairs = list(zip(merged[f"{target}_x"], merged[f"{target}_y"], strict=True))
+    pairs = list(zip(*paired(cid, answers, sub), strict=True))
     if cid == GESTURES:
         total = sum(_edit_distance(str(t).split(), str(p).split()) for t, p in pairs)
         return total / sum(len(str(t).split()) for t, _ in pairs)
@@ -79,27 +78,22 @@ def test_answers_as_submission_score_the_best_value(cid: str) -> None:
 @pytest.mark.parametrize("cid", CIDS)
 def test_sample_submission_scores_what_the_metric_says(cid: str) -> None:
     synth = build(cid)
-    expected = _expected(cid, synth.answers, synth.sample)
-    assert score_submission(cid, synth.sample, synth.answers) == pytest.approx(expected, abs=1e-5)
+    check_score(_expected, cid, synth.sample, synth.answers)
 
 
 @pytest.mark.parametrize("cid", CIDS)
 def test_random_submission_scores_what_the_metric_says(cid: str) -> None:
     synth = build(cid)
     sub = _random_submission(cid, synth, np.random.default_rng(1))
-    expected = _expected(cid, synth.answers, sub)
+    expected = check_score(_expected, cid, sub, synth.answers)
     assert expected != _best(cid)
-    assert score_submission(cid, sub, synth.answers) == pytest.approx(expected, abs=1e-5)
 
 
 @pytest.mark.parametrize("cid", CIDS)
 def test_shuffled_rows_give_the_same_score(cid: str) -> None:
     synth = build(cid)
     sub = _random_submission(cid, synth, np.random.default_rng(2))
-    shuffled = sub.sample(frac=1, random_state=3).reset_index(drop=True)
-    assert score_submission(cid, shuffled, synth.answers) == score_submission(
-        cid, sub, synth.answers
-    )
+    check_row_order(cid, sub, synth.answers)
 
 
 ACCEPTED: dict[str, set[str]] = {
@@ -116,12 +110,7 @@ ACCEPTED: dict[str, set[str]] = {
 def test_malformed_submission_is_invalid(cid: str, kind: str) -> None:
     synth = build(cid)
     sub = mutate(kind, synth.gold, cid, synth.bad_value)
-    if kind in ACCEPTED[cid]:
-        got = score_submission(cid, sub, synth.answers)
-        assert got == pytest.approx(_expected(cid, synth.answers, sub), abs=1e-5)
-    else:
-        with pytest.raises(InvalidSubmission):
-            score_submission(cid, sub, synth.answers)
+    check_malformed(cid, sub, synth.answers, kind in ACCEPTED[cid], _expected)
 
 
 @pytest.mark.parametrize(
@@ -143,22 +132,25 @@ def test_a_column_read_as_numbers(cid: str, valid: bool) -> None:
             score_submission(cid, sub, synth.answers)
 
 
-def test_tweet_with_empty_answer_and_empty_prediction_is_invalid() -> None:
-    synth = build(TWEETS)
+def _first_answer_blank_on_both_sides(cid: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers with the first row's text missing, and the gold submission missing it too."""
+    synth = build(cid)
+    id_col, target = columns_of(cid)
     answers = synth.answers.copy()
-    answers.loc[0, "selected_text"] = np.nan
+    answers.loc[0, target] = np.nan
     sub = synth.gold.copy()
-    sub.loc[sub["textID"] == answers.loc[0, "textID"], "selected_text"] = np.nan
+    sub.loc[sub[id_col] == answers.loc[0, id_col], target] = np.nan
+    return answers, sub
+
+
+def test_tweet_with_empty_answer_and_empty_prediction_is_invalid() -> None:
+    answers, sub = _first_answer_blank_on_both_sides(TWEETS)
     with pytest.raises(InvalidSubmission, match="divides by zero"):
         score_submission(TWEETS, roundtrip(sub), answers)
 
 
 def test_chaii_scores_a_row_with_both_sides_empty_as_zero() -> None:
-    synth = build(CHAII)
-    answers = synth.answers.copy()
-    answers.loc[0, "PredictionString"] = np.nan
-    sub = synth.gold.copy()
-    sub.loc[sub["id"] == answers.loc[0, "id"], "PredictionString"] = np.nan
+    answers, sub = _first_answer_blank_on_both_sides(CHAII)
     expected = (len(answers) - 1) / len(answers)
     assert score_submission(CHAII, roundtrip(sub), answers) == pytest.approx(expected, abs=1e-5)
 

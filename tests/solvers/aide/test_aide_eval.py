@@ -43,6 +43,8 @@ def coder_model():
         steps_left = int(re.search(r"You have (\d+) steps? \(scripts\) left", prompt).group(1))  # type: ignore[union-attr]
         stage, plan, code = SCENARIO[steps_left]
         assert prompt.startswith(f"Stage: {stage}\n"), prompt[:40]
+        # the sample's 24 h time limit, less the reserve, reaches the prompt
+        assert re.search(r"about 23\.\d hours of time left", prompt)
         out = ModelOutput.from_content("mockllm", f"{plan}\n\n```python\n{code}```")
         out.usage = USAGE
         return out

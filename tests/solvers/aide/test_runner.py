@@ -89,3 +89,13 @@ def _alive(pid: int) -> bool:
     stat = Path(f"/proc/{pid}/stat")
     # a zombie waiting to be reaped by init is dead for our purposes
     return not (stat.exists() and stat.read_text().split()[2] == "Z")
+
+
+def test_report_without_subsecond_dates_falls_back_to_host_time():
+    stdout = (
+        "__AIDE_RESULT__ 0 1700000000.N 1700000003.N 6\n__AIDE_TAGS__\n__AIDE_OUTPUT__\nhello\n"
+    )
+    result = parse_run_stdout(stdout, timeout=60, host_elapsed=3.5)
+    assert (result.exit_code, result.exec_time, result.output) == (0, 3.5, "hello\n")
+    broken = parse_run_stdout("bash: timeout: command not found", timeout=60)
+    assert broken.exit_code is None and "runner failed" in broken.output

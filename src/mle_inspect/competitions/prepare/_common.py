@@ -44,6 +44,16 @@ def write_csv(frame: pd.DataFrame, path: Path, **kwargs: Any) -> None:
     frame.to_csv(path, index=False, **kwargs)
 
 
+def write_sample(frame: pd.DataFrame, path: Path, values: Mapping[str, Any]) -> None:
+    """A constant sample submission: ``frame`` with each column of ``values`` set to its
+    constant, as column assignment does (a new column goes last, an existing one keeps its
+    place); built in one go, as a hundred class columns would fragment the frame."""
+    import pandas as pd
+
+    columns = {name: frame[name] for name in frame.columns} | dict(values)
+    write_csv(pd.DataFrame(columns, index=frame.index), path)
+
+
 def split(data: Any, test_size: float | int | None = None, train_size: float | None = None) -> Any:
     """``train_test_split(data, test_size, random_state=0)``: shuffled, not stratified."""
     from sklearn.model_selection import train_test_split
@@ -63,6 +73,13 @@ def unpack(raw: Path, archive: str, into: Path | None = None) -> Path:
     target = into or raw
     extract_once(raw / archive, target)
     return target
+
+
+def unpack_if_missing(raw: Path, name: str, archive: str) -> None:
+    """Extract ``archive`` unless ``raw/name`` (a file or folder it holds) is already there:
+    some downloads arrive with their inner archives extracted."""
+    if not (raw / name).exists():
+        unpack(raw, archive)
 
 
 def need(path: Path) -> Path:
@@ -202,7 +219,5 @@ def write_split_outputs(
     else:
         answers = test
     write_csv(answers, private / spec.answers)
-    import pandas as pd
-
-    sample = pd.DataFrame({spec.id_column: test[spec.id_column].to_numpy(), **spec.sample_values})
-    write_csv(sample, (public if spec.sample_in == "public" else private) / spec.sample)
+    sample_dir = public if spec.sample_in == "public" else private
+    write_sample(test[[spec.id_column]], sample_dir / spec.sample, spec.sample_values)

@@ -6,7 +6,16 @@ import re
 import shutil
 from pathlib import Path
 
-from ._common import copy_files, expect, need, read_csv, split, unpack, write_csv, zip_members
+from ._common import (
+    copy_files,
+    expect,
+    need,
+    read_csv,
+    split,
+    unpack_if_missing,
+    write_csv,
+    zip_members,
+)
 
 MLSP_SPECIES = 19
 """mlsp-2013-birds: species ids 0..18."""
@@ -16,8 +25,7 @@ def the_icml_2013_whale_challenge_right_whale_redux(raw: Path, public: Path, pri
     """Split by recording day: the first two days train, the last two test; clips renamed."""
     import pandas as pd
 
-    if not (raw / "train2").is_dir():
-        unpack(raw, "train2.zip")
+    unpack_if_missing(raw, "train2", "train2.zip")
     clips = sorted(p.name for p in need(raw / "train2").iterdir() if not p.name.startswith("."))
     days: dict[str, list[str]] = {}
     for name in clips:
@@ -80,8 +88,7 @@ def mlsp_2013_birds(raw: Path, public: Path, private: Path) -> None:
     """20% of the labelled recordings become the test; recordings renumbered 0..n-1."""
     import pandas as pd
 
-    if not (raw / "mlsp_contest_dataset").is_dir():
-        unpack(raw, "mlsp_contest_dataset.zip")
+    unpack_if_missing(raw, "mlsp_contest_dataset", "mlsp_contest_dataset.zip")
     base = raw / "mlsp_contest_dataset"
     essential, supplemental = need(base / "essential_data"), need(base / "supplemental_data")
     folds = read_csv(need(essential / "CVfolds_2.txt"))

@@ -15,8 +15,10 @@ from ._common import (
     read_csv,
     run_table_split,
     split,
-    unpack,
+    unpack_if_missing,
     write_csv,
+    write_sample,
+    write_split_outputs,
     zip_members,
 )
 
@@ -66,6 +68,15 @@ RANZCR = TableSplit(
     sample_values=dict.fromkeys(RANZCR_CLASSES, 0),
 )
 
+PLANT_PATHOLOGY_2020 = TableSplit(
+    source="train.csv",
+    id_column="image_id",
+    targets=PLANT_PATHOLOGY_CLASSES,
+    test_size=0.1,
+    answer_columns=("image_id", *PLANT_PATHOLOGY_CLASSES),
+    sample_values=dict.fromkeys(PLANT_PATHOLOGY_CLASSES, 0.25),
+)
+
 PADDY = TableSplit(
     source="train.csv",
     id_column="image_id",
@@ -83,8 +94,7 @@ def _images(raw_dir: Path, out_dir: Path, names: Iterable[object], suffix: str =
 
 def aerial_cactus_identification(raw: Path, public: Path, private: Path) -> None:
     """Images are zipped per part, files at the archive root."""
-    if not (raw / "train").is_dir():
-        unpack(raw, "train.zip")
+    unpack_if_missing(raw, "train", "train.zip")
     train, test = run_table_split(AERIAL_CACTUS, raw, public, private)
     for part, name in ((train, "train.zip"), (test, "test.zip")):
         ids = sorted(part["id"])
@@ -104,10 +114,8 @@ def dog_breed_identification(raw: Path, public: Path, private: Path) -> None:
 
 
 def leaf_classification(raw: Path, public: Path, private: Path) -> None:
-    if not (raw / "train.csv").exists():
-        unpack(raw, "train.csv.zip")
-    if not (raw / "images").is_dir():
-        unpack(raw, "images.zip")
+    unpack_if_missing(raw, "train.csv", "train.csv.zip")
+    unpack_if_missing(raw, "images", "images.zip")
     train, test = run_table_split(LEAF, raw, public, private)
     copied = _images(raw / "images", public / "images", [*train["id"], *test["id"]], ".jpg")
     expect(copied == len(train) + len(test), "one image per train and test row")
@@ -152,16 +160,15 @@ def histopathologic_cancer_detection(raw: Path, public: Path, private: Path) -> 
     _images(raw / "train", public / "test", test["id"], ".tif")
     write_csv(train, public / "train_labels.csv")
     write_csv(test, private / "answers.csv")
-    sample = test.copy()
-    sample["label"] = 0
-    write_csv(sample, public / "sample_submission.csv")
+    write_sample(test, public / "sample_submission.csv", {"label": 0})
 
 
 def plant_pathology_2020_fgvc7(raw: Path, public: Path, private: Path) -> None:
     """Ids rewritten to Train_<i> / Test_<i> in split order; one flat images folder."""
-    frame = read_csv(need(raw / "train.csv"))
+    spec = PLANT_PATHOLOGY_2020
+    frame = read_csv(need(raw / spec.source))
     expect(all(str(i).startswith("Train_") for i in frame["image_id"]), "raw ids are Train_*")
-    train, test = split(frame, 0.1)
+    train, test = split(frame, spec.test_size)
     train, test = train.copy(), test.copy()
     mapping: dict[str, str] = {}
     for part, prefix in ((train, "Train"), (test, "Test")):
@@ -173,15 +180,8 @@ def plant_pathology_2020_fgvc7(raw: Path, public: Path, private: Path) -> None:
     )
     for part in (train, test):
         part["image_id"] = part["image_id"].map(mapping)
-    columns = ["image_id", *PLANT_PATHOLOGY_CLASSES]
-    expect(set(train.columns) == set(columns), "train has the five expected columns")
-    write_csv(train, public / "train.csv")
-    write_csv(test[["image_id"]], public / "test.csv")
-    write_csv(test[columns], private / "test.csv")
-    sample = test[["image_id"]].copy()
-    for column in PLANT_PATHOLOGY_CLASSES:
-        sample[column] = 0.25
-    write_csv(sample, public / "sample_submission.csv")
+    expect(set(train.columns) == set(spec.answer_columns), "train has the five expected columns")
+    write_split_outputs(spec, train, test, public, private)
 
 
 def dogs_vs_cats_redux_kernels_edition(raw: Path, public: Path, private: Path) -> None:
@@ -190,8 +190,7 @@ def dogs_vs_cats_redux_kernels_edition(raw: Path, public: Path, private: Path) -
 
     from ._common import zip_folder
 
-    if not (raw / "train").is_dir():
-        unpack(raw, "train.zip")
+    unpack_if_missing(raw, "train", "train.zip")
     names = sorted(p.name for p in (raw / "train").glob("*.jpg"))
     train_names, test_names = split(names, 0.1)
     counters = {"cat": 0, "dog": 0}
@@ -237,9 +236,7 @@ def plant_seedlings_classification(raw: Path, public: Path, private: Path) -> No
         for f, s in zip(test["file"], test["species"], strict=True)
     )
     write_csv(test, private / "answers.csv")
-    sample = test.copy()
-    sample["species"] = "Sugar beet"
-    write_csv(sample, public / "sample_submission.csv")
+    write_sample(test, public / "sample_submission.csv", {"species": "Sugar beet"})
 
 
 def siim_isic_melanoma_classification(raw: Path, public: Path, private: Path) -> None:
@@ -268,9 +265,7 @@ def siim_isic_melanoma_classification(raw: Path, public: Path, private: Path) ->
     ]
     write_csv(test[public_columns], public / "test.csv")
     write_csv(test[["image_name", "target"]], private / "test.csv")
-    sample = test[["image_name"]].copy()
-    sample["target"] = 0
-    write_csv(sample, public / "sample_submission.csv")
+    write_sample(test[["image_name"]], public / "sample_submission.csv", {"target": 0})
     for part, folder in ((train, "train"), (test, "test")):
         _images(raw / "train", public / folder, part["image_name"], ".dcm")
         _images(raw / "jpeg" / "train", public / "jpeg" / folder, part["image_name"], ".jpg")
@@ -292,18 +287,14 @@ def invasive_species_monitoring(raw: Path, public: Path, private: Path) -> None:
     folder stores only the folder entry); ours hold the images so the task is solvable.
     Neither archive is covered by MLE-bench's checksums, so comparability is unaffected.
     """
-    if not (raw / "train_labels.csv").exists():
-        unpack(raw, "train_labels.csv.zip")
-    if not (raw / "train").is_dir():
-        unpack(raw, "train.7z")
+    unpack_if_missing(raw, "train_labels.csv", "train_labels.csv.zip")
+    unpack_if_missing(raw, "train", "train.7z")
     labels = read_csv(need(raw / "train_labels.csv"))
     train, test = split(labels, 0.2)
     expect(not set(train["name"]) & set(test["name"]), "image names are disjoint")
     write_csv(test, private / "answers.csv")
-    sample = test.copy()
-    sample["invasive"] = 0.5
-    write_csv(sample, private / "sample_submission.csv")
-    write_csv(sample, public / "sample_submission.csv")
+    for folder in (private, public):
+        write_sample(test, folder / "sample_submission.csv", {"invasive": 0.5})
     write_csv(train, public / "train_labels.csv")
     from ._common import zip_single
 
@@ -333,8 +324,7 @@ def denoising_dirty_documents(raw: Path, public: Path, private: Path) -> None:
     from PIL import Image
 
     for folder in ("train", "train_cleaned"):
-        if not (raw / folder).is_dir():
-            unpack(raw, f"{folder}.zip")
+        unpack_if_missing(raw, folder, f"{folder}.zip")
     names = sorted(p.name for p in (raw / "train").glob("*.png"))
     train_names, test_names = split(names, 0.2)
     copy_files((raw / "train" / n, public / "train" / n) for n in train_names)

@@ -20,7 +20,9 @@ from ._common import (
     run_table_split,
     split,
     unpack,
+    unpack_if_missing,
     write_csv,
+    write_sample,
     write_split_outputs,
     zip_members,
     zip_single,
@@ -58,6 +60,14 @@ TPS_MAY_2022 = TableSplit(
     targets=("target",),
     test_size=100_000,
     sample_values={"target": 0.5},
+)
+
+NOMAD_2018 = TableSplit(
+    source="train.csv/train.csv",  # a folder named train.csv, as the original
+    id_column="id",
+    targets=("formation_energy_ev_natom", "bandgap_energy_ev"),
+    test_size=0.1,
+    sample_values={"formation_energy_ev_natom": 0.1779, "bandgap_energy_ev": 1.8892},
 )
 
 NYC_TAXI = TableSplit(
@@ -115,8 +125,7 @@ def new_york_city_taxi_fare_prediction(raw: Path, public: Path, private: Path) -
 
 
 def spooky_author_identification(raw: Path, public: Path, private: Path) -> None:
-    if not (raw / "train.csv").exists():
-        unpack(raw, "train.zip")
+    unpack_if_missing(raw, "train.csv", "train.zip")
     run_table_split(SPOOKY, raw, public, private)
 
 
@@ -131,16 +140,13 @@ def detecting_insults_in_social_commentary(raw: Path, public: Path, private: Pat
     write_csv(test.drop(columns=["Insult", "Usage"]), public / "test.csv")
     gold = test[["Insult", "Date", "Comment"]]
     write_csv(gold, private / "gold_submission.csv")
-    sample = gold.copy()
-    sample["Insult"] = 0
-    write_csv(sample, public / "sample_submission_null.csv")
+    write_sample(gold, public / "sample_submission_null.csv", {"Insult": 0})
 
 
 def jigsaw_toxic_comment_classification_challenge(raw: Path, public: Path, private: Path) -> None:
     """No re-split: Kaggle's released test labels are the answers (rows of -1 included)."""
     for name in ("train.csv", "test.csv", "test_labels.csv", "sample_submission.csv"):
-        if not (raw / name).exists():
-            unpack(raw, f"{name}.zip")
+        unpack_if_missing(raw, name, f"{name}.zip")
     train = read_csv(raw / "train.csv")
     test = read_csv(raw / "test.csv")
     labels = read_csv(raw / "test_labels.csv")
@@ -151,17 +157,14 @@ def jigsaw_toxic_comment_classification_challenge(raw: Path, public: Path, priva
     write_csv(train, public / "train.csv")
     write_csv(test, public / "test.csv")
     write_csv(labels, private / "test.csv")
-    for column in JIGSAW_CLASSES:
-        sample[column] = 0.5
-    write_csv(sample, public / "sample_submission.csv")
+    write_sample(sample, public / "sample_submission.csv", dict.fromkeys(JIGSAW_CLASSES, 0.5))
 
 
 def movie_review_sentiment_analysis_kernels_only(raw: Path, public: Path, private: Path) -> None:
     """Phrase-level split 0.3; public tables are tab-separated and zipped."""
     import pandas as pd
 
-    if not (raw / "train.tsv").exists():
-        unpack(raw, "train.tsv.zip")
+    unpack_if_missing(raw, "train.tsv", "train.tsv.zip")
     frame = pd.read_csv(need(raw / "train.tsv"), sep="\t")  # plain read_csv, as the original
     train, test = split(frame, 0.3)
     expect(not set(train["PhraseId"]) & set(test["PhraseId"]), "phrase ids are disjoint")
@@ -170,9 +173,7 @@ def movie_review_sentiment_analysis_kernels_only(raw: Path, public: Path, privat
     zip_single(public / "train.tsv", public / "train.tsv.zip")
     zip_single(public / "test.tsv", public / "test.tsv.zip")
     write_csv(test, private / "answers.csv")
-    sample = test[["PhraseId"]].copy()
-    sample["Sentiment"] = 2
-    write_csv(sample, public / "sampleSubmission.csv")
+    write_sample(test[["PhraseId"]], public / "sampleSubmission.csv", {"Sentiment": 2})
 
 
 def _text_normalization(prefix: str, raw: Path, public: Path, private: Path) -> None:
@@ -182,8 +183,7 @@ def _text_normalization(prefix: str, raw: Path, public: Path, private: Path) -> 
     import pandas as pd
 
     name = f"{prefix}_train.csv"
-    if not (raw / name).exists():
-        unpack(raw, f"{name}.zip")
+    unpack_if_missing(raw, name, f"{name}.zip")
     frame = read_csv(need(raw / name))
     train_ids, test_ids = split(frame["sentence_id"].unique(), 0.1)
     train = frame[frame["sentence_id"].isin(train_ids)].copy()
@@ -247,9 +247,7 @@ def random_acts_of_pizza(raw: Path, public: Path, private: Path) -> None:
         }
     )
     write_csv(answers, private / "test.csv")
-    sample = answers.copy()
-    sample["requester_received_pizza"] = 0
-    write_csv(sample, public / "sampleSubmission.csv")
+    write_sample(answers, public / "sampleSubmission.csv", {"requester_received_pizza": 0})
 
 
 def nomad2018_predict_transparent_conductors(raw: Path, public: Path, private: Path) -> None:
@@ -259,9 +257,10 @@ def nomad2018_predict_transparent_conductors(raw: Path, public: Path, private: P
     from ._common import copy_files
 
     unpack(raw, "train.zip", raw / "train")
-    unpack(raw, "train.csv.zip", raw / "train.csv")  # a folder named train.csv, as the original
-    frame = read_csv(need(raw / "train.csv" / "train.csv"))
-    train, test = split(frame, 0.1)
+    unpack(raw, "train.csv.zip", raw / "train.csv")
+    spec = NOMAD_2018
+    frame = read_csv(need(raw / spec.source))
+    train, test = split(frame, spec.test_size)
     train, test = train.copy(), test.copy()
     for part, folder in ((train, "train"), (test, "test")):
         old_ids = part["id"].to_numpy()
@@ -274,11 +273,4 @@ def nomad2018_predict_transparent_conductors(raw: Path, public: Path, private: P
             for old, new in zip(old_ids, part["id"], strict=True)
         )
         expect(copied == len(part), f"{folder} geometry files match the rows")
-    targets = ["formation_energy_ev_natom", "bandgap_energy_ev"]
-    write_csv(train, public / "train.csv")
-    write_csv(test.drop(columns=targets), public / "test.csv")
-    write_csv(test, private / "test.csv")
-    sample = test[["id"]].copy()
-    sample["formation_energy_ev_natom"] = 0.1779
-    sample["bandgap_energy_ev"] = 1.8892
-    write_csv(sample, public / "sample_submission.csv")
+    write_split_outputs(spec, train, test, public, private)

@@ -25,7 +25,7 @@ def roc_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
 
 @register_metric("roc_auc_of_probabilities", "probability")
 def roc_auc_of_probabilities(y_true: np.ndarray, y_prob: np.ndarray) -> float:
-    """ROC AUC where the submission must hold probabilities in [0, 1] (the demo's rule)."""
+    """ROC AUC where every prediction must lie in [0, 1], as the original binary AUC graders require."""
     return roc_auc(y_true, y_prob)
 
 

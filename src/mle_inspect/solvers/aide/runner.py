@@ -9,6 +9,7 @@ stderr go to a file of which only the head and tail are read back.
 from __future__ import annotations
 
 import shlex
+import time
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -127,6 +128,7 @@ class SandboxWorkspace:
 
         await sandbox().write_file(f"{self.node_dir(node_id)}/solution.py", code)
         script = self.run_script(node_id, timeout)
+        started = time.monotonic()
         try:
             result = await sandbox().exec(
                 ["bash", "-c", script], timeout=int(timeout) + self.grace + 60
@@ -138,7 +140,9 @@ class SandboxWorkspace:
                 exec_time=float(timeout),
                 output="(the sandbox did not return after the timeout)",
             )
-        return parse_run_stdout(result.stdout, timeout, result.stderr)
+        return parse_run_stdout(
+            result.stdout, timeout, result.stderr, host_elapsed=time.monotonic() - started
+        )
 
     def run_script(self, node_id: int, timeout: int) -> str:
         """The bash script that runs a node's ``solution.py`` and reports on it."""
@@ -190,8 +194,10 @@ async def _read_bytes(path: str) -> bytes | None:
         raise RuntimeError(f"{path} is too large to read back from the sandbox") from None
 
 
-def parse_run_stdout(stdout: str, timeout: int, stderr: str = "") -> RunResult:
-    """Parse what ``_RUN_SCRIPT`` printed."""
+def parse_run_stdout(
+    stdout: str, timeout: int, stderr: str = "", host_elapsed: float = 0.0
+) -> RunResult:
+    """Parse what ``_RUN_SCRIPT`` printed (``host_elapsed``: fallback where ``date`` lacks %N)."""
     head, _, rest = stdout.partition(f"{TAG_LINE}\n")
     tags, _, body = rest.partition(f"{BODY_LINE}\n")
     fields = head.strip().split()
@@ -203,7 +209,10 @@ def parse_run_stdout(stdout: str, timeout: int, stderr: str = "") -> RunResult:
             output=f"(the runner failed: {stdout[-1000:]} {stderr[-1000:]})",
         )
     code = int(fields[1])
-    elapsed = max(0.0, float(fields[3]) - float(fields[2]))
+    try:
+        elapsed = max(0.0, float(fields[3]) - float(fields[2]))
+    except ValueError:
+        elapsed = host_elapsed
     # `timeout` exits 124 after TERM and 137 when it had to KILL; a script can exit 124 itself,
     # so require that the time was actually used up
     timed_out = code in (124, 137) and elapsed >= timeout * 0.95
