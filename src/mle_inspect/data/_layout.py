@@ -8,6 +8,8 @@ from pathlib import Path
 
 DATA_DIR_ENV = "MLE_INSPECT_DATA_DIR"
 MARKER_NAME = ".mle-inspect-prepared.json"
+OBFUSCATED_DESCRIPTION = "description_obfuscated.md"
+"""Beside public/ (never inside it): shown in place of description.md with -T description=obfuscated."""
 
 
 def default_data_dir() -> Path:
@@ -50,6 +52,10 @@ class CompetitionPaths:
     @property
     def private(self) -> Path:
         return self.prepared / "private"
+
+    @property
+    def obfuscated_description(self) -> Path:
+        return self.prepared / OBFUSCATED_DESCRIPTION
 
     @property
     def marker(self) -> Path:

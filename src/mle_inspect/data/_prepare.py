@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .._hooks import load_hook
 from ..competitions import Competition
 from ._layout import MARKER_NAME, CompetitionPaths
+from .descriptions import copy_obfuscated_description
 
 if TYPE_CHECKING:
     from .kaggle import KaggleClient
@@ -179,6 +180,9 @@ def prepare_competition(
         _check_outputs(competition, tmp)
         if needs_kaggle(competition):
             facts.update(_finish_kaggle(competition, tmp, client, skip_verify, mlebench_dir, log))
+        obfuscated = copy_obfuscated_description(competition.id, tmp, mlebench_dir)
+        if obfuscated is not None:
+            facts["description_obfuscated"] = obfuscated
         if competition.leaderboard is not None:
             log(f"{competition.id}: building leaderboard")
             board = load_hook(competition.leaderboard)(public, private)

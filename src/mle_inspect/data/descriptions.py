@@ -59,6 +59,19 @@ def write_description(
     return "brief written from the registry"
 
 
+def copy_obfuscated_description(
+    competition_id: str, prepared: Path, mlebench_dir: Path | None
+) -> str | None:
+    """Copy the checkout's obfuscated text beside ``public/``; returns its source, if any."""
+    source = checkout_description(competition_id, resolve_mlebench_dir(mlebench_dir), "obfuscated")
+    if source is None:
+        return None
+    target = prepared / _FILES["obfuscated"]
+    shutil.copyfile(source, target)
+    target.chmod(0o444)
+    return f"mlebench checkout {source}"
+
+
 def description_text(
     competition: Competition,
     public: Path,

@@ -105,9 +105,16 @@ def exposed_paths() -> list[Path]:
 
 
 def holder_command(
-    root: Path, public: Path, hidden: Iterable[Path], exposed: Iterable[Path]
+    root: Path,
+    public: Path,
+    hidden: Iterable[Path],
+    exposed: Iterable[Path],
+    description: Path | None = None,
 ) -> list[str]:
-    """The bwrap command line of a sample's holder process."""
+    """The bwrap command line of a sample's holder process.
+
+    ``description``, when given, is bound read-only over ``/home/data/description.md``.
+    """
     args = [
         "bwrap",
         "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
@@ -119,6 +126,8 @@ def holder_command(
     for path in exposed:
         args += ["--ro-bind", str(path), str(path)]
     args += ["--ro-bind", str(public.resolve()), CANONICAL_PATHS.data]
+    if description is not None:
+        args += ["--ro-bind", str(description.resolve()), f"{CANONICAL_PATHS.data}/description.md"]
     for name in ("submission", "code", "logs", "workspace"):
         args += ["--bind", str(root / name), getattr(CANONICAL_PATHS, name)]
     args += ["--bind", str(root / "home"), AGENT_HOME]

@@ -56,6 +56,8 @@ class LocalSandboxConfig(BaseModel):
     keep_workspace: bool = False
     isolation: Literal["auto", "bwrap", "none"] = "auto"
     """auto: bubblewrap where it works; bwrap: fail without it; none: run on the host."""
+    description_file: str | None = None
+    """Shown at ``<data>/description.md`` in place of public's (the obfuscated variant)."""
 
 
 _warned_tasks: set[str] = set()
@@ -136,7 +138,14 @@ class MleLocalSandbox(LocalSandboxEnvironment):
             raise FileNotFoundError(
                 f"public data for {config.competition_id} not found at {public}"
             )
-        (root / "data").symlink_to(public, target_is_directory=True)
+        description = Path(config.description_file) if config.description_file else None
+        if description is not None and not description.is_file():
+            self.directory.cleanup()
+            raise FileNotFoundError(f"description file {description} not found")
+        if description is None:
+            (root / "data").symlink_to(public, target_is_directory=True)
+        else:
+            _link_data(root / "data", public, description)
         for name in ("submission", "code", "logs", "workspace", "home"):
             (root / name).mkdir()
         self.root = root
@@ -166,6 +175,7 @@ class MleLocalSandbox(LocalSandboxEnvironment):
                         public,
                         hidden_paths(_data_dir_of(public), root.parent),
                         exposed_paths(),
+                        description,
                     ),
                     # the holder's environment is readable from inside: no secrets in it
                     env={
@@ -292,6 +302,11 @@ class MleLocalSandbox(LocalSandboxEnvironment):
             },
             AGENT_HOME: self.root / "home",
         }
+        if self.config.description_file and path == PurePosixPath(
+            f"{CANONICAL_PATHS.data}/description.md"
+        ):
+            file = Path(self.config.description_file).resolve()
+            return file.parent, Path(file.name)
         for inside, host in bases.items():
             if path.is_relative_to(inside) and path != PurePosixPath(inside):
                 return host, Path(path.relative_to(inside))
@@ -336,6 +351,16 @@ def _write_beneath(base: Path, relative: Path, data: bytes) -> None:
         f.write(data)
 
 
+def _link_data(data: Path, public: Path, description: Path) -> None:
+    """``data/``: a link per top-level entry of public/, description.md -> ``description``."""
+    data.mkdir()
+    for entry in public.resolve().iterdir():
+        if entry.name != "description.md":
+            (data / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    (data / "description.md").symlink_to(description.resolve())
+    data.chmod(0o555)
+
+
 def _data_dir_of(public: Path) -> Path | None:
     """The data dir above ``<id>/prepared/public``: hidden whole, answers and all."""
     public = public.resolve()
@@ -353,6 +378,9 @@ class _Directory:
 
     def cleanup(self) -> None:
         if not self._keep:
+            data = Path(self.name) / "data"
+            if data.is_dir() and not data.is_symlink():
+                data.chmod(0o755)  # a read-only dir of links (see _link_data)
             shutil.rmtree(self.name, ignore_errors=True)
 
 

@@ -14,6 +14,7 @@ from ..scorers.metrics import get_metric
 from ._instructions import instructions
 
 SANDBOX_TYPES = ("local", "docker", "k8s")
+DESCRIPTION_VARIANTS = ("standard", "obfuscated")
 
 
 class CompetitionNotPrepared(RuntimeError):
@@ -26,8 +27,12 @@ def sandbox_spec(
     paths: CompetitionPaths,
     workspace_root: str | None,
     options: SandboxOptions | None = None,
+    description_file: Path | None = None,
 ) -> SandboxEnvironmentSpec:
-    """The sample's sandbox: only ``prepared/public`` is ever handed to it, never the answers."""
+    """The sample's sandbox: only ``prepared/public`` is ever handed to it, never the answers.
+
+    ``description_file`` (the obfuscated description) replaces ``/home/data/description.md``.
+    """
     options = options or SandboxOptions()
     if sandbox == "local":
         from ..sandboxes.local import LocalSandboxConfig
@@ -38,13 +43,14 @@ def sandbox_spec(
                 public_dir=str(paths.public),
                 competition_id=competition.id,
                 workspace_root=workspace_root,
+                description_file=str(description_file) if description_file else None,
             ),
         )
     if sandbox == "docker":
         from ..sandboxes.compose import compose_file
 
         return SandboxEnvironmentSpec(
-            "docker", str(compose_file(paths.public, competition.id, options))
+            "docker", str(compose_file(paths.public, competition.id, options, description_file))
         )
     if sandbox == "k8s":
         import importlib.util
@@ -53,7 +59,9 @@ def sandbox_spec(
 
         if importlib.util.find_spec("k8s_sandbox") is None:
             raise ValueError("sandbox 'k8s' needs inspect-k8s-sandbox: pip install 'mle-inspect[k8s]'")
-        return SandboxEnvironmentSpec("k8s", k8s_values_file(competition.id, options))
+        return SandboxEnvironmentSpec(
+            "k8s", k8s_values_file(competition.id, options, description_file is not None)
+        )
     raise ValueError(
         f"sandbox {sandbox!r} is not available; choose one of: {', '.join(SANDBOX_TYPES)}"
     )
@@ -65,6 +73,7 @@ def competition_sample(
     sandbox: str = "local",
     workspace_root: str | None = None,
     sandbox_options: SandboxOptions | None = None,
+    description: str = "standard",
 ) -> Sample:
     public_sample = (
         competition.sample_submission.removeprefix("public/")
@@ -88,8 +97,16 @@ def competition_sample(
             "sample_submission_public": public_sample,
             "data_dir": str(paths.data_dir),
             "public_dir": str(paths.public),
+            "description": description,
         },
-        sandbox=sandbox_spec(sandbox, competition, paths, workspace_root, sandbox_options),
+        sandbox=sandbox_spec(
+            sandbox,
+            competition,
+            paths,
+            workspace_root,
+            sandbox_options,
+            paths.obfuscated_description if description == "obfuscated" else None,
+        ),
     )
 
 
@@ -101,9 +118,15 @@ def competition_dataset(
     auto_prepare: bool = False,
     name: str = "mle-bench",
     sandbox_options: SandboxOptions | None = None,
+    description: str = "standard",
 ) -> MemoryDataset:
     """Samples for the given competitions; unprepared ones raise with the prepare command."""
-    samples, missing = [], []
+    if description not in DESCRIPTION_VARIANTS:
+        raise ValueError(
+            f"description {description!r} is not available; choose one of: "
+            + ", ".join(DESCRIPTION_VARIANTS)
+        )
+    samples, missing, unobfuscated = [], [], []
     for cid in ids:
         competition = get_competition(cid)
         paths = competition_paths(cid, data_dir)
@@ -114,8 +137,13 @@ def competition_dataset(
         if not is_prepared(paths, competition):
             missing.append(cid)
             continue
+        if description == "obfuscated" and not paths.obfuscated_description.is_file():
+            unobfuscated.append(cid)
+            continue
         samples.append(
-            competition_sample(competition, paths, sandbox, workspace_root, sandbox_options)
+            competition_sample(
+                competition, paths, sandbox, workspace_root, sandbox_options, description
+            )
         )
     if missing:
         where = competition_paths(missing[0], data_dir).data_dir
@@ -123,5 +151,15 @@ def competition_dataset(
         more = f"\n  ... and {len(missing) - 10} more" if len(missing) > 10 else ""
         raise CompetitionNotPrepared(
             f"{len(missing)} competition(s) are not prepared in {where}:\n{commands}{more}"
+        )
+    if unobfuscated:
+        where = competition_paths(unobfuscated[0], data_dir).data_dir
+        commands = "\n".join(
+            f"  {prepare_command(cid, where)} --force --mlebench-dir PATH" for cid in unobfuscated
+        )
+        raise CompetitionNotPrepared(
+            f"description=obfuscated needs prepared/description_obfuscated.md, which "
+            f"{len(unobfuscated)} competition(s) lack; prepare them again with an MLE-bench "
+            f"checkout (PATH) that has it:\n{commands}"
         )
     return MemoryDataset(samples, name=name)

@@ -39,6 +39,7 @@ def mle_bench(
     shm_size: str | None = None,
     data_pvc: str = "mle-inspect-data",
     runtime_class: str | None = None,
+    description: str = "standard",
 ) -> Task:
     """MLE-bench competitions as Inspect samples, graded on the host.
 
@@ -60,6 +61,8 @@ def mle_bench(
         shm_size: docker/k8s: size of ``/dev/shm`` (default 2g, at most half of ``memory``).
         data_pvc: k8s: PersistentVolumeClaim holding the prepared data dir.
         runtime_class: k8s: pod runtime class (default: the chart's gVisor; ``nvidia`` with GPUs).
+        description: ``standard`` or ``obfuscated`` (MLE-bench's obfuscated text shown at
+            ``/home/data/description.md``; needs it prepared with ``--mlebench-dir``).
     """
     from ..sandboxes.options import DEFAULT_IMAGE, SandboxOptions
 
@@ -81,6 +84,7 @@ def mle_bench(
         auto_prepare=auto_prepare,
         name=f"mle-bench-{split}" if not competitions else "mle-bench",
         sandbox_options=sandbox_options,
+        description=description,
     )
     return Task(
         dataset=dataset,
@@ -91,7 +95,7 @@ def mle_bench(
         message_limit=message_limit,
         token_limit=token_limit,
         headline_metric=HeadlineMetric(scorer="mle_scorer", score="any_medal", metric="mean"),
-        metadata={"split": split, "competitions": ids},
+        metadata={"split": split, "competitions": ids, "description": description},
     )
 
 

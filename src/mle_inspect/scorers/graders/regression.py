@@ -12,8 +12,9 @@ Quirks of the original graders reproduced on purpose (published MLE-bench scores
   error. The unscored columns deg_pH10 and deg_50C are required but never read.
 - predict-volcanic-eruptions-ingv-oe: only the id *set* is checked; duplicated ids add extra
   rows to the mean; the MAE is rounded to an integer.
-- ventilator-pressure-prediction and osic: only scored rows' predictions are read, so
-  values in unscored rows may be anything.
+- ventilator-pressure-prediction: only scored rows' predictions are read, so values in
+  unscored rows may be anything. osic reads only scored rows too, but its FVC and Confidence
+  columns must be numeric throughout.
 - champs-scalar-coupling: only the id set is checked; duplicated ids add rows. A type with
   MAE 0 is floored at 1e-9 (the original gave -inf; see metrics.regression.LOG_MAE_FLOOR).
 - smartphone-decimeter-2022: rows pair by position within each trip; timestamps are ignored.
