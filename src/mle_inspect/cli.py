@@ -11,6 +11,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .competitions import Competition
 
 
 def _table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
@@ -21,12 +25,12 @@ def _table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def _ready_text(competition: object) -> str:
+def _ready_text(competition: Competition) -> str:
     missing = [
         part
         for part, ok in (
-            ("grader", competition.ready_for_grading),  # type: ignore[attr-defined]
-            ("prepare", competition.ready_for_prepare),  # type: ignore[attr-defined]
+            ("grader", competition.ready_for_grading),
+            ("prepare", competition.ready_for_prepare),
         )
         if not ok
     ]
@@ -143,10 +147,8 @@ def _prepare_run(ids: list[str], args: argparse.Namespace) -> int:
     from .competitions import get_competition
     from .data import PrepareStatus, competition_paths, prepare_competition
     from .data import kaggle as kaggle_client
-    from .data.descriptions import resolve_mlebench_dir
 
     client = kaggle_client.KaggleApiClient()  # connects only when a download is needed
-    mlebench_dir = resolve_mlebench_dir(args.mlebench_dir)
     reporter = _Reporter()
 
     def run(cid: str) -> tuple[str, str, str]:
@@ -161,7 +163,7 @@ def _prepare_run(ids: list[str], args: argparse.Namespace) -> int:
                 log=reporter.log,
                 client=client,
                 skip_verify=args.skip_verify,
-                mlebench_dir=mlebench_dir,
+                mlebench_dir=args.mlebench_dir,
                 progress=reporter.progress_for(cid),
             )
         except Exception as ex:  # noqa: BLE001 - summarised per competition, then exit 1

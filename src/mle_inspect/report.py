@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inspect_ai.log import EvalSample
 
 COLUMNS = ("valid_submission", "above_median", "any_medal", "gold", "percentile")
 
@@ -38,21 +42,29 @@ def _medal(value: dict[str, float]) -> str:
     return next((m for m in ("gold", "silver", "bronze") if value.get(m) == 1.0), "-")
 
 
-def _sample_rows(samples: list[object]) -> list[tuple[object, ...]]:
-    rows = []
+def _scored(samples: list[EvalSample]) -> list[tuple[EvalSample, dict[str, Any], dict[str, Any]]]:
+    """(sample, Score.value, Score.metadata) for each sample that has an ``mle_scorer`` score."""
+    scored = []
     for sample in samples:
-        score = (sample.scores or {}).get("mle_scorer")  # type: ignore[attr-defined]
-        if score is None or not isinstance(score.value, dict):
-            continue
-        meta = score.metadata or {}
+        score = (sample.scores or {}).get("mle_scorer")
+        if score is not None and isinstance(score.value, dict):
+            scored.append((sample, score.value, score.metadata or {}))
+    return scored
+
+
+def _sample_rows(
+    scored: list[tuple[EvalSample, dict[str, Any], dict[str, Any]]],
+) -> list[tuple[object, ...]]:
+    rows = []
+    for sample, value, meta in scored:
         raw = meta.get("score")
-        percentile = score.value.get("percentile", math.nan)
+        percentile = value.get("percentile", math.nan)
         rows.append(
             (
-                sample.id,  # type: ignore[attr-defined]
+                sample.id,
                 "-" if raw is None else f"{raw:g}",
-                "yes" if score.value.get("valid_submission") == 1.0 else "no",
-                _medal(score.value),
+                "yes" if value.get("valid_submission") == 1.0 else "no",
+                _medal(value),
                 "n/a" if math.isnan(percentile) else f"{percentile:.1f}",
                 (meta.get("message") or "")[:60] if raw is None else "",
             )
@@ -79,22 +91,20 @@ def summarize_logs(paths: list[Path], latest: bool = False, samples: bool = Fals
     for file in files:
         log = read_eval_log(str(file))
         groups: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        scored = _scored(log.samples or [])
         if samples:
             out.append(
                 _table(
-                    _sample_rows(list(log.samples or [])),
+                    _sample_rows(scored),
                     ("competition", "score", "valid", "medal", "percentile", "note"),
                 )
             )
-        for sample in log.samples or []:
-            score = (sample.scores or {}).get("mle_scorer")
-            if score is None or not isinstance(score.value, dict):
-                continue
+        for sample, value, _ in scored:
             split = str((sample.metadata or {}).get("complexity", "?"))
             for key in COLUMNS:
-                value = float(score.value.get(key, math.nan))
-                groups[split][key].append(value)
-                groups["all"][key].append(value)
+                number = float(value.get(key, math.nan))
+                groups[split][key].append(number)
+                groups["all"][key].append(number)
         rows = [
             (split, len(values["any_medal"]), *(_mean_sem(values[k]) for k in COLUMNS))
             for split, values in sorted(groups.items(), key=lambda kv: kv[0] == "all")

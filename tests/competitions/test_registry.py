@@ -92,3 +92,14 @@ def test_explicit_competitions_override_the_split() -> None:
     ]
     with pytest.raises(UnknownCompetition):
         resolve_ids(None, ["demo-digits", "no-such-thing"])
+
+
+def test_every_hook_the_registry_names_resolves_to_a_callable() -> None:
+    from mle_inspect._hooks import load_hook
+
+    for competition in all_competitions():
+        hooks = [competition.prepare, competition.leaderboard]
+        if competition.grading is not None:
+            hooks.append(competition.grading.function)
+        for hook in filter(None, hooks):
+            assert callable(load_hook(hook)), (competition.id, hook)

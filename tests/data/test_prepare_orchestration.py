@@ -15,6 +15,7 @@ from mle_inspect.data import (
     competition_paths,
     default_data_dir,
     is_prepared,
+    prepare_command,
     prepare_competition,
 )
 
@@ -110,3 +111,9 @@ def test_a_competition_without_a_prepare_function_says_so(tmp_path: Path) -> Non
     competition = get_competition("spaceship-titanic").model_copy(update={"prepare": None})
     with pytest.raises(PreparationError, match="no prepare function"):
         prepare_competition(competition, competition_paths("spaceship-titanic", tmp_path))
+
+
+def test_the_prepare_command_quotes_a_data_dir_with_spaces(tmp_path: Path) -> None:
+    assert prepare_command("spaceship-titanic") == "mle-inspect prepare -c spaceship-titanic"
+    command = prepare_command("spaceship-titanic", tmp_path / "my data")
+    assert command.endswith(f"--data-dir '{tmp_path / 'my data'}'")

@@ -215,3 +215,22 @@ def test_files_outside_the_bound_dirs_are_read_and_written_inside_the_sandbox(
     assert (isolated.root / "workspace" / "relative" / "x.txt").read_text() == "text"
     with pytest.raises(FileNotFoundError):
         asyncio.run(isolated.read_file("/tmp/missing.txt"))
+
+
+@pytest.mark.parametrize("missing", ["public", "description"])
+def test_missing_inputs_fail_before_any_workspace_is_made(tmp_path: Path, missing: str) -> None:
+    public = tmp_path / "prepared" / "public"
+    if missing != "public":
+        public.mkdir(parents=True)
+    workspaces = tmp_path / "workspaces"
+    workspaces.mkdir()
+    config = LocalSandboxConfig(
+        public_dir=str(public),
+        competition_id=COMPETITION,
+        workspace_root=str(workspaces),
+        description_file=str(tmp_path / "absent.md") if missing == "description" else None,
+        isolation="none",
+    )
+    with pytest.raises(FileNotFoundError, match=COMPETITION):
+        MleLocalSandbox(config)
+    assert list(workspaces.iterdir()) == []

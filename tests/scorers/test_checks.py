@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mle_inspect.scorers import InvalidSubmission
-from mle_inspect.scorers.checks import align_to_answers, numeric_column, require_columns
+from mle_inspect.scorers import GradingError, InvalidSubmission
+from mle_inspect.scorers.checks import (
+    align_to_answers,
+    numeric_column,
+    require_answer_columns,
+    require_columns,
+)
 
 ids = st.lists(st.integers(0, 10_000), min_size=1, max_size=60, unique=True)
 
@@ -69,3 +74,10 @@ def test_require_columns_exact_rejects_extras() -> None:
     require_columns(frame, ["id", "y"])
     with pytest.raises(InvalidSubmission, match="unexpected column 'extra'"):
         require_columns(frame, ["id", "y"], exact=True)
+
+
+def test_answers_missing_a_column_is_a_grading_error_naming_it() -> None:
+    answers = pd.DataFrame({"id": [1, 2]})
+    require_answer_columns(answers, ["id"])
+    with pytest.raises(GradingError, match=r"lacks column\(s\) \['label'\]: re-prepare"):
+        require_answer_columns(answers, ["id", "label"])

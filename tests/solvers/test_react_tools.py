@@ -168,3 +168,13 @@ def test_registered_name_and_string_options_work_like_the_cli(
     [sample] = log.samples or []
     turns = [m for m in sample.messages if isinstance(m, ChatMessageAssistant)]
     assert len(turns) == 2
+
+
+def test_tools_outside_an_mle_inspect_sample_name_the_missing_metadata() -> None:
+    from mle_inspect.solvers.tools import SubmissionTarget
+    from mle_inspect.solvers.tools.validate import current_target
+
+    with pytest.raises(RuntimeError, match="validate_submission.*'competition_id'"):
+        current_target()
+    target = SubmissionTarget.from_metadata({"competition_id": COMPETITION, "data_dir": "/d"})
+    assert (target.competition_id, target.data_dir) == (COMPETITION, "/d")

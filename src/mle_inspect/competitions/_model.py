@@ -78,8 +78,6 @@ class Competition(BaseModel):
     """``"module:callable"`` with signature ``prepare(raw, public, private)``."""
     leaderboard: str | None = None
     """``"module:callable"`` that builds a leaderboard at prepare time (demo only)."""
-    description: str | None = None
-    """Package resource (``"package:file.md"``) holding a description we wrote."""
     leaderboard_note: str = ""
     """Shown in score metadata, e.g. that a leaderboard is not made of human teams."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,5 +75,5 @@ def competition_paths(
 
 def prepare_command(competition_id: str, data_dir: Path | None = None) -> str:
     """The shell command that prepares a competition: quoted in error messages."""
-    suffix = f" --data-dir {data_dir}" if data_dir is not None else ""
+    suffix = f" --data-dir {shlex.quote(str(data_dir))}" if data_dir is not None else ""
     return f"mle-inspect prepare -c {competition_id}{suffix}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING
 from .._hooks import load_hook
 from ..competitions import Competition
 from ._layout import MARKER_NAME, CompetitionPaths
-from .descriptions import copy_obfuscated_description
+from .descriptions import copy_obfuscated_description, resolve_mlebench_dir
+from .kaggle import local_archive
 
 if TYPE_CHECKING:
     from .kaggle import KaggleClient
@@ -67,17 +69,12 @@ def plan_competition(competition: Competition, paths: CompetitionPaths, force: b
         return "prepare (offline data, no download)"
     if (paths.raw / RAW_MARKER).is_file():
         return "prepare from raw/"
-    archive = _local_archive(competition.id, paths)
+    archive = local_archive(competition.id, paths.root)
     if archive is not None:
         return f"verify and extract {archive.name}, then prepare"
     if paths.raw.is_dir() and any(paths.raw.iterdir()):
         return "prepare from existing raw/"
     return "download from Kaggle, extract, prepare"
-
-
-def _local_archive(competition_id: str, paths: CompetitionPaths) -> Path | None:
-    found = sorted(p for p in paths.root.glob(f"{competition_id}.*") if p.suffix in (".zip", ".7z"))
-    return found[0] if found else None
 
 
 def ensure_raw(
@@ -102,7 +99,7 @@ def ensure_raw(
     if marker.is_file():
         return "raw/ already extracted"
     if (
-        _local_archive(competition.id, paths) is None
+        local_archive(competition.id, paths.root) is None
         and paths.raw.is_dir()
         and any(paths.raw.iterdir())
     ):
@@ -135,7 +132,7 @@ def prepare_competition(
     log: Callable[[str], None] = lambda _msg: None,
     client: KaggleClient | None = None,
     skip_verify: bool = False,
-    mlebench_dir: Path | None = None,
+    mlebench_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
 ) -> PrepareStatus:
     """Prepare one competition into ``paths.prepared``.
@@ -144,6 +141,8 @@ def prepare_competition(
     extracted into raw/ first; prepared files are checked against MLE-bench's MD5s.
     Everything is written into a temporary directory beside the target and renamed into
     place at the end, so an interrupted run leaves no half-written preparation behind.
+    ``mlebench_dir`` (else ``$MLE_INSPECT_MLEBENCH_DIR``) supplies description.md, the
+    obfuscated description and leaderboard.csv from an MLE-bench checkout.
     """
     if is_prepared(paths, competition) and not force:
         return PrepareStatus.SKIPPED
@@ -153,6 +152,7 @@ def prepare_competition(
             "(see `mle-inspect list`, column 'ready')."
         )
     prepare = load_hook(competition.prepare)
+    checkout = resolve_mlebench_dir(mlebench_dir)  # else $MLE_INSPECT_MLEBENCH_DIR
     paths.root.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(paths.root)
     started = time.monotonic()
@@ -179,8 +179,8 @@ def prepare_competition(
         prepare(paths.raw, public, private)
         _check_outputs(competition, tmp)
         if needs_kaggle(competition):
-            facts.update(_finish_kaggle(competition, tmp, client, skip_verify, mlebench_dir, log))
-        obfuscated = copy_obfuscated_description(competition.id, tmp, mlebench_dir)
+            facts.update(_finish_kaggle(competition, tmp, client, skip_verify, checkout, log))
+        obfuscated = copy_obfuscated_description(competition.id, tmp, checkout)
         if obfuscated is not None:
             facts["description_obfuscated"] = obfuscated
         if competition.leaderboard is not None:
@@ -224,10 +224,8 @@ def _finish_kaggle(
 ) -> dict[str, object]:
     """Checksums, description and leaderboard of a Kaggle competition (inside the temp dir)."""
     from .checksums import verify_prepared
-    from .descriptions import resolve_mlebench_dir, write_description
+    from .descriptions import write_description
     from .leaderboards import fetch_leaderboard
-
-    mlebench_dir = resolve_mlebench_dir(mlebench_dir)  # else $MLE_INSPECT_MLEBENCH_DIR
 
     verified, mismatches = verify_prepared(competition.id, tmp)
     if mismatches and not skip_verify:

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Literal
 
 from ..competitions import Competition
+from ._layout import OBFUSCATED_DESCRIPTION
 
 MLEBENCH_DIR_ENV = "MLE_INSPECT_MLEBENCH_DIR"
 Variant = Literal["standard", "obfuscated"]
-_FILES = {"standard": "description.md", "obfuscated": "description_obfuscated.md"}
+_FILES = {"standard": "description.md", "obfuscated": OBFUSCATED_DESCRIPTION}
 
 
 def resolve_mlebench_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -62,11 +63,14 @@ def write_description(
 def copy_obfuscated_description(
     competition_id: str, prepared: Path, mlebench_dir: Path | None
 ) -> str | None:
-    """Copy the checkout's obfuscated text beside ``public/``; returns its source, if any."""
-    source = checkout_description(competition_id, resolve_mlebench_dir(mlebench_dir), "obfuscated")
+    """Copy the checkout's obfuscated text beside ``public/``; returns its source, if any.
+
+    ``mlebench_dir`` is already resolved (:func:`resolve_mlebench_dir`) by the caller.
+    """
+    source = checkout_description(competition_id, mlebench_dir, "obfuscated")
     if source is None:
         return None
-    target = prepared / _FILES["obfuscated"]
+    target = prepared / OBFUSCATED_DESCRIPTION
     shutil.copyfile(source, target)
     target.chmod(0o444)
     return f"mlebench checkout {source}"

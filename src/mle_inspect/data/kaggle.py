@@ -202,6 +202,12 @@ def with_retries(
     raise AssertionError("unreachable")
 
 
+def local_archive(competition_id: str, root: Path) -> Path | None:
+    """``root/<id>.zip`` or ``root/<id>.7z`` when one is already there (a download or a copy)."""
+    found = sorted(p for p in root.glob(f"{competition_id}.*") if p.suffix in (".zip", ".7z"))
+    return found[0] if found else None
+
+
 def download_archive(
     client: KaggleClient | None,
     competition_id: str,
@@ -220,9 +226,8 @@ def download_archive(
     when complete. A mismatching MD5 raises ChecksumMismatch unless ``skip_verify``.
     """
     root.mkdir(parents=True, exist_ok=True)
-    existing = sorted(p for p in root.glob(f"{competition_id}.*") if p.suffix in (".zip", ".7z"))
-    if existing:
-        archive = existing[0]
+    archive = local_archive(competition_id, root)
+    if archive is not None:
         log(f"{competition_id}: found {archive.name}, checking its MD5")
     else:
         if client is None:

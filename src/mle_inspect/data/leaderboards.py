@@ -64,7 +64,9 @@ def _read_board(path: Path):  # noqa: ANN202 - pandas DataFrame, imported lazily
     renamed = {c: c.lower() for c in board.columns if c.lower() in ("score", "teamname", "teamid")}
     board = board.rename(columns=renamed)
     if "score" not in board.columns:
-        raise ValueError(f"leaderboard has no score column: {list(board.columns)}")
+        raise ValueError(
+            f"{path.name}: leaderboard has no Score column (columns: {list(board.columns)})"
+        )
     return board
 
 

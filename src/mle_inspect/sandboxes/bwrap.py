@@ -183,10 +183,6 @@ class Holder:
             "--", "sh", "-c", 'cd -- "$1" || exit 126; shift; exec "$@"', "sh", cwd, *cmd,
         ]  # fmt: skip
 
-    def host_path(self, path: str) -> str:
-        """Where the host sees a path of the sandbox (through the holder's root)."""
-        return f"/proc/{self.pid}/root{path}"
-
     def stop(self) -> None:
         """Kill the holder: every process in its pid namespace dies with it."""
         if self._process.poll() is None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from .options import AGENT_UID
+
 PROFILES = ("light", "full")
 DEFAULT_BASE_IMAGE = "python:3.11-slim-bookworm"
 """Public base for the light profile; use an ``nvidia/cuda`` image for CUDA builds of full."""
@@ -33,7 +35,7 @@ class ImageBuild(BaseModel):
     base_image: str = DEFAULT_BASE_IMAGE
     tag: str | None = None
     python: str = "python3.11"
-    agent_uid: int = 1000
+    agent_uid: int = AGENT_UID
     index_url: str | None = None
     extra_index_url: str | None = None
     network: str | None = None

@@ -9,9 +9,10 @@ Guaranteed QoS class and are not the first evicted in a day-long run.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from ..data._layout import OBFUSCATED_DESCRIPTION
+from ..data._layout import CompetitionPaths
 from .options import AGENT_UID, SandboxOptions, k8s_quantity, write_cached
 from .paths import CANONICAL_PATHS
 
@@ -25,12 +26,17 @@ SHM_VOLUME = "dshm"
 
 def public_subpath(competition_id: str) -> str:
     """Where a competition's public data sits inside the data-dir volume."""
-    return f"{competition_id}/prepared/public"
+    return _in_volume(competition_id).public.as_posix()
 
 
 def obfuscated_description_subpath(competition_id: str) -> str:
     """Where a competition's obfuscated description sits inside the data-dir volume."""
-    return f"{competition_id}/prepared/{OBFUSCATED_DESCRIPTION}"
+    return _in_volume(competition_id).obfuscated_description.as_posix()
+
+
+def _in_volume(competition_id: str) -> CompetitionPaths:
+    """The host data-dir layout, relative to the volume's root."""
+    return CompetitionPaths(Path(), competition_id)
 
 
 def k8s_values(

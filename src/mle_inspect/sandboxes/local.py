@@ -123,6 +123,17 @@ class MleLocalSandbox(LocalSandboxEnvironment):
                 logger.warning("mle_local: kept workspace %s", sandbox.root)
 
     def __init__(self, config: LocalSandboxConfig) -> None:
+        # check the inputs before any directory is made, so a failure leaves nothing behind
+        public = Path(config.public_dir)
+        if not public.is_dir():
+            raise FileNotFoundError(
+                f"public data for {config.competition_id} not found at {public}"
+            )
+        description = Path(config.description_file) if config.description_file else None
+        if description is not None and not description.is_file():
+            raise FileNotFoundError(
+                f"description file for {config.competition_id} not found at {description}"
+            )
         super().__init__()
         self.config = config
         self.sandbox_id = uuid.uuid4().hex
@@ -133,15 +144,6 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         self.directory.cleanup()
         self.directory = _Directory(root, keep=config.keep_workspace)
         self._sandbox_tools_dir = root / ".sandbox-tools"
-        public = Path(config.public_dir)
-        if not public.is_dir():
-            raise FileNotFoundError(
-                f"public data for {config.competition_id} not found at {public}"
-            )
-        description = Path(config.description_file) if config.description_file else None
-        if description is not None and not description.is_file():
-            self.directory.cleanup()
-            raise FileNotFoundError(f"description file {description} not found")
         if description is None:
             (root / "data").symlink_to(public, target_is_directory=True)
         else:

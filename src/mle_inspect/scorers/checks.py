@@ -1,6 +1,8 @@
 """Shared submission checks. Every message names the column, how many rows are bad and which.
 
 Graders call these instead of writing their own: one wording everywhere, one place to fix.
+They raise InvalidSubmission, except :func:`require_answer_columns` (a fault of the answers
+file, so a GradingError).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._errors import InvalidSubmission
+from ._errors import GradingError, InvalidSubmission
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,6 +41,14 @@ def require_columns(df: pd.DataFrame, columns: Sequence[str], *, exact: bool = F
                 f"unexpected column{'s' if len(extra) > 1 else ''} {_preview(extra)}; "
                 f"expected exactly {list(columns)}"
             )
+
+
+def require_answer_columns(answers: pd.DataFrame, columns: Sequence[str]) -> None:
+    """The answers have every column the grader reads: a missing one is a preparation
+    fault (GradingError), not the agent's."""
+    missing = [c for c in columns if c not in answers.columns]
+    if missing:
+        raise GradingError(f"the answers file lacks column(s) {missing}: re-prepare it")
 
 
 def require_not_empty(df: pd.DataFrame) -> None:

@@ -18,6 +18,7 @@ from ..competitions import Competition, GradingSpec, MedalThresholds, get_compet
 from ..data import CompetitionPaths, competition_paths, is_prepared, prepare_command
 from . import checks
 from ._errors import GradingError, InvalidSubmission
+from .graders import _common as graders_common
 from .medals import medals, normalized_score, percentile, thresholds_from_leaderboard
 from .metrics import get_metric
 from .report import GradeReport
@@ -74,14 +75,7 @@ def grade_columns(submission: pd.DataFrame, answers: pd.DataFrame, spec: Grading
     metric = get_metric(spec.metric)
     if metric.prediction == "custom":
         raise GradingError(f"metric {spec.metric!r} needs a competition grader function")
-    checks.require_not_empty(submission)
-    checks.require_columns(
-        submission, [spec.id_column, *spec.target_columns], exact=spec.exact_columns
-    )
-    missing_truth = [c for c in [spec.id_column, *spec.truth_columns] if c not in answers.columns]
-    if missing_truth:
-        raise GradingError(f"the answers file lacks column(s) {missing_truth}: re-prepare it")
-    aligned = checks.align_to_answers(submission, answers, spec.id_column)
+    aligned = graders_common.aligned(submission, answers, spec, exact_columns=spec.exact_columns)
     y_pred = _predictions(aligned, spec, metric.prediction, answers)
     truth = answers[spec.truth_columns].to_numpy()
     y_true = truth[:, 0] if len(spec.truth_columns) == 1 else truth
@@ -253,9 +247,7 @@ def grade_content(
         is_lower_better=competition.lower_is_better,
         submission_path=submission_path,
     )
-    context = _context(competition, paths)
-    thresholds: MedalThresholds | None = context.pop("_thresholds")
-    board: list[float] | None = context.pop("_board")
+    thresholds, board, context = _context(competition, paths)
     base.update(context)
     if content is None:
         where = f" at {submission_path}" if submission_path else ""
@@ -299,8 +291,11 @@ def grade_content(
     return GradeReport(**base, **report)
 
 
-def _context(competition: Competition, paths: CompetitionPaths) -> dict[str, Any]:
-    """Thresholds, leaderboard and sample-submission score: facts that do not depend on the file."""
+def _context(
+    competition: Competition, paths: CompetitionPaths
+) -> tuple[MedalThresholds | None, list[float] | None, dict[str, Any]]:
+    """Facts that do not depend on the file: the medal thresholds, the leaderboard scores, and
+    the GradeReport fields describing them and the sample submission's score."""
     leaderboard = load_leaderboard(paths)
     thresholds = competition.registry_thresholds
     if thresholds is None and leaderboard is not None:
@@ -308,8 +303,6 @@ def _context(competition: Competition, paths: CompetitionPaths) -> dict[str, Any
             leaderboard[0], competition.lower_is_better, source=f"leaderboard {leaderboard[1]}"
         )
     context: dict[str, Any] = dict(
-        _thresholds=thresholds,
-        _board=leaderboard[0] if leaderboard else None,
         leaderboard_source=leaderboard[1] if leaderboard else None,
         leaderboard_size=len(leaderboard[0]) if leaderboard else None,
         leaderboard_note=competition.leaderboard_note or None,
@@ -323,4 +316,4 @@ def _context(competition: Competition, paths: CompetitionPaths) -> dict[str, Any
             median_threshold=thresholds.median,
             thresholds_source=thresholds.source,
         )
-    return context
+    return thresholds, leaderboard[0] if leaderboard else None, context

@@ -93,7 +93,7 @@ def score_value(report: GradeReport) -> dict[str, float]:
     }
 
 
-async def _read_submission(state: TaskState, kept: KeptSubmission, spill: Path) -> bytes | None:
+async def _read_submission(kept: KeptSubmission, spill: Path) -> bytes | None:
     """From the live sandbox when there is one; else (``inspect score``) the kept copy."""
     try:
         from inspect_ai.util import sandbox
@@ -135,17 +135,15 @@ def mle_scorer(data_dir: str | None = None) -> Scorer:
         competition_id = state.metadata["competition_id"]
         root = resolve_data_dir(data_dir or state.metadata.get("data_dir"))
         kept = store_as(KeptSubmission, instance="mle_inspect")
-        content = await _read_submission(state, kept, root / competition_id / "submissions")
+        content = await _read_submission(kept, root / competition_id / "submissions")
         report = await anyio.to_thread.run_sync(
             lambda: grade_content(competition_id, content, root)
         )
-        metadata = report.to_json_dict()
-        metadata["submission_sha256"] = kept.sha256
         return Score(
             value=score_value(report),
             answer=None if report.score is None else f"{report.score:g}",
             explanation=report.summary() if report.valid_submission else report.message,
-            metadata=metadata,
+            metadata=report.to_json_dict(),
         )
 
     return score

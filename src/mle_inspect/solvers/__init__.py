@@ -1,7 +1,8 @@
-"""Agent scaffolds: model-free baselines here; the ReAct agent and AIDE search follow."""
+"""Agent scaffolds: the ReAct agent, AIDE tree search, and the model-free baseline and dummy."""
 
+from .aide import aide
 from .baseline import baseline
 from .dummy import dummy
 from .react import react_agent
 
-__all__ = ["baseline", "dummy", "react_agent"]
+__all__ = ["aide", "baseline", "dummy", "react_agent"]

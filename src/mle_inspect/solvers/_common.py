@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from inspect_ai.model import ChatMessageAssistant, ModelOutput
 from inspect_ai.solver import TaskState
 
 from ..sandboxes.paths import SandboxPaths
+
+
+def sample_metadata(needed_by: str) -> dict[str, Any]:
+    """The running sample's metadata, which must come from an mle_inspect task.
+
+    Args:
+        needed_by: What needs it (named in the error when the metadata is not ours).
+    """
+    from inspect_ai.solver._task_state import sample_state  # no public accessor in 0.3.285
+
+    state = sample_state()
+    metadata = dict(state.metadata) if state is not None else {}
+    if not metadata.get("competition_id"):
+        raise RuntimeError(
+            f"{needed_by} needs a sample from an mle_inspect task: the sample has no "
+            "'competition_id' metadata"
+        )
+    return metadata
 
 
 def public_sample_submission(state: TaskState, paths: SandboxPaths) -> str:

@@ -8,7 +8,7 @@ overflow, so the run continues instead of ending.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from inspect_ai.model import (
     ChatMessage,
@@ -23,7 +23,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolInfo
 
 CompactionName = Literal["auto", "summary", "edit", "trim", "none"]
-COMPACTION_NAMES: tuple[str, ...] = ("auto", "summary", "edit", "trim", "none")
+COMPACTION_NAMES: tuple[str, ...] = get_args(CompactionName)
 
 _INSTRUCTIONS = (
     "Keep what is needed to carry on the competition: the data layout and quirks found, "

@@ -11,8 +11,6 @@ context window by compaction, with trimming as the fallback on overflow.
 
 from __future__ import annotations
 
-from typing import Any
-
 from inspect_ai.agent import Agent, AgentPrompt, AgentState, AgentSubmit, agent, react
 from inspect_ai.model import ChatMessageUser
 from inspect_ai.tool import bash, python, text_editor
@@ -20,6 +18,7 @@ from inspect_ai.util import sandbox
 
 from ..sandboxes.paths import sandbox_paths
 from ._budget import Budget, BudgetSettings, BudgetTracker, Clock
+from ._common import sample_metadata
 from ._compaction import COMPACTION_NAMES, compaction_strategy
 from ._react_prompt import (
     HARDWARE_PROBE,
@@ -73,10 +72,8 @@ def react_agent(
     async def execute(state: AgentState) -> AgentState:
         from inspect_ai.log import transcript
 
-        metadata = _sample_metadata()
-        target = SubmissionTarget(
-            competition_id=str(metadata["competition_id"]), data_dir=metadata.get("data_dir")
-        )
+        metadata = sample_metadata("react_agent")
+        target = SubmissionTarget.from_metadata(metadata)
         paths = sandbox_paths()
         tracker = BudgetTracker(settings, clock)
         instructions = system_prompt(
@@ -140,18 +137,6 @@ def _tagged(text: str, kinds: list[str], budget: Budget) -> ChatMessageUser:
             "steps_left": budget.steps_left,
         },
     )
-
-
-def _sample_metadata() -> dict[str, Any]:
-    from inspect_ai.solver._task_state import sample_state  # no public accessor in 0.3.285
-
-    state = sample_state()
-    metadata = dict(state.metadata) if state is not None else {}
-    if not metadata.get("competition_id"):
-        raise RuntimeError(
-            "react_agent runs on mle_inspect tasks: the sample has no 'competition_id' metadata"
-        )
-    return metadata
 
 
 async def _probe_hardware() -> str:

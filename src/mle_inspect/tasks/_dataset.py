@@ -8,7 +8,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.util import SandboxEnvironmentSpec
 
 from ..competitions import Competition, get_competition
-from ..data import CompetitionPaths, competition_paths, is_prepared, prepare_command
+from ..data import CompetitionPaths, is_prepared, prepare_command, resolve_data_dir
 from ..sandboxes.options import SandboxOptions
 from ..scorers.metrics import get_metric
 from ._instructions import instructions
@@ -58,7 +58,9 @@ def sandbox_spec(
         from ..sandboxes.k8s import k8s_values_file
 
         if importlib.util.find_spec("k8s_sandbox") is None:
-            raise ValueError("sandbox 'k8s' needs inspect-k8s-sandbox: pip install 'mle-inspect[k8s]'")
+            raise ValueError(
+                "sandbox 'k8s' needs inspect-k8s-sandbox: pip install 'mle-inspect[k8s]'"
+            )
         return SandboxEnvironmentSpec(
             "k8s", k8s_values_file(competition.id, options, description_file is not None)
         )
@@ -126,10 +128,11 @@ def competition_dataset(
             f"description {description!r} is not available; choose one of: "
             + ", ".join(DESCRIPTION_VARIANTS)
         )
+    where = resolve_data_dir(data_dir)
     samples, missing, unobfuscated = [], [], []
     for cid in ids:
         competition = get_competition(cid)
-        paths = competition_paths(cid, data_dir)
+        paths = CompetitionPaths(where, cid)
         if not is_prepared(paths, competition) and auto_prepare:
             from ..data import prepare_competition
 
@@ -146,14 +149,12 @@ def competition_dataset(
             )
         )
     if missing:
-        where = competition_paths(missing[0], data_dir).data_dir
         commands = "\n".join(f"  {prepare_command(cid, where)}" for cid in missing[:10])
         more = f"\n  ... and {len(missing) - 10} more" if len(missing) > 10 else ""
         raise CompetitionNotPrepared(
             f"{len(missing)} competition(s) are not prepared in {where}:\n{commands}{more}"
         )
     if unobfuscated:
-        where = competition_paths(unobfuscated[0], data_dir).data_dir
         commands = "\n".join(
             f"  {prepare_command(cid, where)} --force --mlebench-dir PATH" for cid in unobfuscated
         )

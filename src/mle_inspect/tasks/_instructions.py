@@ -34,9 +34,7 @@ or test labels.
 
 
 def instructions(competition: Competition, sample_submission_public: str | None) -> str:
-    sample_hint = (
-        f" ({P.data}/{sample_submission_public})" if sample_submission_public else ""
-    )
+    sample_hint = f" ({P.data}/{sample_submission_public})" if sample_submission_public else ""
     return _TEMPLATE.format(
         name=competition.name,
         data=P.data,

@@ -19,7 +19,9 @@ from ._common import (
     write_csv,
     write_sample,
     write_split_outputs,
+    zip_folder,
     zip_members,
+    zip_single,
 )
 
 AERIAL_CACTUS = TableSplit(
@@ -188,8 +190,6 @@ def dogs_vs_cats_redux_kernels_edition(raw: Path, public: Path, private: Path) -
     """Split the sorted train images; train renamed cat.<n>/dog.<n>, test renamed 1..N."""
     import pandas as pd
 
-    from ._common import zip_folder
-
     unpack_if_missing(raw, "train", "train.zip")
     names = sorted(p.name for p in (raw / "train").glob("*.jpg"))
     train_names, test_names = split(names, 0.1)
@@ -296,8 +296,6 @@ def invasive_species_monitoring(raw: Path, public: Path, private: Path) -> None:
     for folder in (private, public):
         write_sample(test, folder / "sample_submission.csv", {"invasive": 0.5})
     write_csv(train, public / "train_labels.csv")
-    from ._common import zip_single
-
     zip_single(public / "sample_submission.csv", public / "sample_submission.csv.zip")
     zip_single(public / "train_labels.csv", public / "train_labels.csv.zip")
     for part, name in ((train, "train"), (test, "test")):

@@ -14,6 +14,7 @@ from pathlib import Path
 from ._classes import JIGSAW_CLASSES, SPOOKY_AUTHORS
 from ._common import (
     TableSplit,
+    copy_files,
     expect,
     need,
     read_csv,
@@ -253,8 +254,6 @@ def random_acts_of_pizza(raw: Path, public: Path, private: Path) -> None:
 def nomad2018_predict_transparent_conductors(raw: Path, public: Path, private: Path) -> None:
     """Split 0.1; ids renumbered 1..n per part in split order; geometry files follow."""
     import numpy as np
-
-    from ._common import copy_files
 
     unpack(raw, "train.zip", raw / "train")
     unpack(raw, "train.csv.zip", raw / "train.csv")

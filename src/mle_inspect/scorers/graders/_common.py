@@ -1,4 +1,4 @@
-"""Helpers shared by the agreement, F-score, ranking and text graders.
+"""Helpers shared by the graders: alignment, answers parsing, pandas 2 text conversion.
 
 Text columns: the original graders ran on pandas 2, where ``Series.astype(str)`` turned a
 missing value into the text ``"nan"`` and ``.str`` accessors failed on numeric columns.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import checks
 from .._errors import GradingError, InvalidSubmission
@@ -36,10 +36,16 @@ def aligned(
     expected = [spec.id_column, *spec.target_columns]
     checks.require_not_empty(submission)
     checks.require_columns(submission, expected, exact=exact_columns)
-    missing = [c for c in [spec.id_column, *spec.truth_columns] if c not in answers.columns]
-    if missing:
-        raise GradingError(f"the answers file lacks column(s) {missing}: re-prepare it")
+    checks.require_answer_columns(answers, [spec.id_column, *spec.truth_columns])
     return checks.align_to_answers(submission, answers, spec.id_column)
+
+
+def parse_answers(answers: pd.DataFrame, column: str, parse: Any, id_column: str) -> list[Any]:
+    """``checks.parse_column`` on the answers, where a bad value is our fault."""
+    try:
+        return checks.parse_column(answers, column, parse, id_column=id_column)
+    except InvalidSubmission as ex:
+        raise GradingError(f"the answers file is corrupt: {ex}; re-prepare it") from None
 
 
 def _as_text(values: pd.Series, missing_as: str) -> list[str]:

@@ -34,10 +34,7 @@ def sorted_position_spearman(
     assert id_col is not None
     checks.require_not_empty(submission)
     checks.require_columns(submission, [id_col, *targets], exact=True)
-    if len(submission) != len(answers):
-        raise InvalidSubmission(
-            f"the submission has {len(submission)} rows, the test set has {len(answers)}"
-        )
+    checks.require_row_count(submission, len(answers))
     sub_ids = checks.numeric_column(submission, id_col)
     sub_order = np.argsort(sub_ids, kind="stable")
     ans_order = np.argsort(answers[id_col].to_numpy(), kind="stable")

@@ -18,7 +18,7 @@ from .. import checks
 from .._errors import GradingError
 from ..metrics import get_metric
 from ..metrics.boxes import Boxes2D, Boxes3D, Points, require_geometry
-from .masks import _aligned, parse_answers, require_answer_columns
+from . import _common
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,7 +75,7 @@ def _parsed(
     parse_truth: Callable[[Any], Any],
 ) -> tuple[list[Any], list[Any]]:
     assert spec.id_column is not None
-    truth = parse_answers(answers, spec.truth_columns[0], parse_truth, spec.id_column)
+    truth = _common.parse_answers(answers, spec.truth_columns[0], parse_truth, spec.id_column)
     pred = checks.parse_column(
         aligned, spec.target_columns[0], parse_pred, id_column=spec.id_column
     )
@@ -109,7 +109,7 @@ def lyft_3d(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) 
     An empty cell is a sample without detections.
     """
     require_geometry("shapely")
-    aligned = _aligned(submission, answers, spec)
+    aligned = _common.aligned(submission, answers, spec)
     parse = _lyft_parser(spec.params.get("labels"))
     truth, pred = _parsed(aligned, answers, spec, parse, parse)
     if any(len(t) == 0 for t in truth):
@@ -137,7 +137,7 @@ def _siim_parser(labels: Sequence[str] | None) -> Callable[[Any], Boxes2D]:
 
 def siim_covid19(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -> float:
     """SIIM-COVID19: study and image rows pooled, per-class AP at IoU 0.5 (``boxes_siim_map``)."""
-    aligned = _aligned(submission, answers, spec)
+    aligned = _common.aligned(submission, answers, spec)
     truth, pred = _parsed(
         aligned, answers, spec, _siim_parser(spec.params.get("labels")), _siim_parser(None)
     )
@@ -186,7 +186,7 @@ def vinbigdata(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
     id_col, pred_col = spec.id_column, spec.target_columns[0]
     assert id_col is not None
     box_columns = ["x_min", "y_min", "x_max", "y_max"]
-    require_answer_columns(answers, [id_col, "class_id", *box_columns])
+    checks.require_answer_columns(answers, [id_col, "class_id", *box_columns])
     if answers[box_columns].isna().any().any():
         raise GradingError("the answers have missing box coordinates: re-prepare them")
     checks.require_not_empty(submission)
@@ -243,6 +243,6 @@ def kuzushiji(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec
     An empty cell is a page without predictions. Labels are not checked against a
     vocabulary (the grader has no list of the Unicode code points used).
     """
-    aligned = _aligned(submission, answers, spec)
+    aligned = _common.aligned(submission, answers, spec)
     truth, pred = _parsed(aligned, answers, spec, _kuzushiji_pred, _kuzushiji_truth)
     return get_metric("boxes_centre_f1").fn(truth, pred)

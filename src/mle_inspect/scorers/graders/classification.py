@@ -19,12 +19,6 @@ if TYPE_CHECKING:
     from ...competitions import GradingSpec
 
 
-def _require_answer_columns(answers: pd.DataFrame, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in answers.columns]
-    if missing:
-        raise GradingError(f"the answers file lacks column(s) {missing}: re-prepare it")
-
-
 def _id_and_targets(spec: GradingSpec) -> tuple[str, list[str]]:
     if spec.id_column is None or not spec.target_columns:
         raise GradingError("this grader needs `id_column` and `target_columns` in its spec")
@@ -36,7 +30,7 @@ def _start(
 ) -> tuple[str, list[str]]:
     """Shared opening: spec columns, answers complete, submission not empty with its columns."""
     id_column, targets = _id_and_targets(spec)
-    _require_answer_columns(answers, [id_column, *spec.truth_columns])
+    checks.require_answer_columns(answers, [id_column, *spec.truth_columns])
     checks.require_not_empty(submission)
     checks.require_columns(submission, [id_column, *targets], exact=exact)
     return id_column, targets
@@ -276,7 +270,7 @@ def jigsaw_bias(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSp
     id_column = spec.id_column or "id"
     identities: list[str] = list(spec.params["identity_columns"])
     truth_column = spec.truth_columns[0] if spec.truth_columns else "toxicity"
-    _require_answer_columns(answers, [id_column, truth_column, *identities])
+    checks.require_answer_columns(answers, [id_column, truth_column, *identities])
     checks.require_not_empty(submission)
     checks.require_columns(submission, [id_column])
     names = [c for c in ("prediction", "toxicity") if c in submission.columns]

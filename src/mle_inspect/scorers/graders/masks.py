@@ -12,29 +12,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import checks
-from .._errors import GradingError, InvalidSubmission
+from .._errors import GradingError
 from ..metrics import get_metric
 from ..rle import RLEError, Runs, RunsBatch, parse_rle, parse_rle_batch
+from . import _common
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ...competitions import GradingSpec
-
-
-def require_answer_columns(answers: pd.DataFrame, columns: Sequence[str]) -> None:
-    """Answers lacking a column are a preparation fault, not the agent's."""
-    missing = [c for c in columns if c not in answers.columns]
-    if missing:
-        raise GradingError(f"the answers file lacks column(s) {missing}: re-prepare it")
-
-
-def parse_answers(answers: pd.DataFrame, column: str, parse: Any, id_column: str) -> list[Any]:
-    """``checks.parse_column`` on the answers, where a bad value is our fault."""
-    try:
-        return checks.parse_column(answers, column, parse, id_column=id_column)
-    except InvalidSubmission as ex:
-        raise GradingError(f"the answers file is corrupt: {ex}; re-prepare it") from None
 
 
 def _rle_text(value: object, empty_token: str | None, nan_is_empty: bool) -> object:
@@ -79,7 +65,7 @@ def _mask_column(
             return parse_rle(_rle_text(cell[0], empty_token, nan_is_empty), cell[1])
 
         if answers:
-            parse_answers(table, column, parse, id_column)
+            _common.parse_answers(table, column, parse, id_column)
         else:
             checks.parse_column(table, column, parse, id_column=id_column)
         raise first  # unreachable unless the two parsers disagree
@@ -88,26 +74,10 @@ def _mask_column(
 def _sizes(answers: pd.DataFrame, height: str, width: str) -> list[int]:
     import pandas as pd
 
-    require_answer_columns(answers, [height, width])
+    checks.require_answer_columns(answers, [height, width])
     h = pd.to_numeric(answers[height], errors="raise").astype(int)
     w = pd.to_numeric(answers[width], errors="raise").astype(int)
     return (h * w).tolist()
-
-
-def _aligned(
-    submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec, *, exact: bool = False
-) -> pd.DataFrame:
-    """Check columns, then the submission's rows in the answers' id order.
-
-    The originals sort both sides by id and compare them element-wise after a row-count
-    check, which accepts exactly the submissions this accepts (one row per test id).
-    """
-    assert spec.id_column is not None
-    columns = [spec.id_column, *spec.target_columns]
-    checks.require_not_empty(submission)
-    checks.require_columns(submission, columns, exact=exact)
-    require_answer_columns(answers, [spec.id_column, *spec.truth_columns])
-    return checks.align_to_answers(submission, answers, spec.id_column)
 
 
 def _score(name: str, truth: RunsBatch, pred: RunsBatch, **kwargs: Any) -> float:
@@ -119,7 +89,7 @@ def hubmap(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -
 
     Full-resolution kidney masks have over a billion pixels: Dice is counted on the runs.
     """
-    aligned = _aligned(submission, answers, spec)
+    aligned = _common.aligned(submission, answers, spec)
     sizes = _sizes(answers, spec.params["height_column"], spec.params["width_column"])
     (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
     truth = _mask_column(answers, truth_col, sizes, id_col, answers=True)  # type: ignore[arg-type]
@@ -138,7 +108,7 @@ def contrails(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec
         raise GradingError(
             f"the answers columns are {list(answers.columns)}, not {sorted(expected)}"
         )
-    aligned = _aligned(submission, answers, spec)
+    aligned = _common.aligned(submission, answers, spec)
     sizes = _sizes(answers, "height", "width")
     (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
     assert id_col is not None
@@ -152,7 +122,7 @@ def tgs_salt(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec)
 
     Columns must be exactly ``id, rle_mask``; empty cells are empty masks.
     """
-    aligned = _aligned(submission, answers, spec, exact=True)
+    aligned = _common.aligned(submission, answers, spec, exact_columns=True)
     size = int(spec.params["height"]) * int(spec.params["width"])
     sizes = [size] * len(answers)
     (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
@@ -168,7 +138,7 @@ def vesuvius(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec)
     The competition numbers pixels row-major; F-beta counts pixels, so the order is moot
     here (both sides are parsed alike, cut at the same image end). An empty cell is invalid.
     """
-    aligned = _aligned(submission, answers, spec, exact=True)
+    aligned = _common.aligned(submission, answers, spec, exact_columns=True)
     sizes = _sizes(answers, "height", "width")
     (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
     assert id_col is not None
@@ -191,7 +161,7 @@ def uw_madison(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
     (pred_col,), truth_col = spec.target_columns, spec.truth_columns[0]
     checks.require_not_empty(submission)
     checks.require_columns(submission, [id_col, class_col, pred_col])
-    require_answer_columns(answers, [id_col, class_col, truth_col])
+    checks.require_answer_columns(answers, [id_col, class_col, truth_col])
     key = f"{id_col}+{class_col}"
 
     def keyed(frame: pd.DataFrame) -> pd.DataFrame:

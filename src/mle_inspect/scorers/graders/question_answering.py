@@ -12,8 +12,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .. import checks
-from .._errors import InvalidSubmission
-from .masks import parse_answers, require_answer_columns
+from . import _common
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,7 +69,7 @@ def tensorflow2_qa(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gradin
     id_col, (pred_col,) = spec.id_column, spec.target_columns
     assert id_col is not None
     truth_col = spec.truth_columns[0]
-    require_answer_columns(answers, [id_col, truth_col])
+    checks.require_answer_columns(answers, [id_col, truth_col])
     checks.require_not_empty(submission)
     checks.require_columns(submission, [id_col, pred_col])
     example_ids = answers[id_col].astype(str)
@@ -80,7 +79,7 @@ def tensorflow2_qa(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gradin
     keyed = submission.assign(**{id_col: submission[id_col].astype(str)})
     aligned = checks.align_to_answers(keyed, expected, id_col)  # one row per <id>_long/_short
 
-    truth = parse_answers(answers, truth_col, _valid_answers, id_col)
+    truth = _common.parse_answers(answers, truth_col, _valid_answers, id_col)
     predictions = checks.parse_column(aligned, pred_col, _prediction, id_column=id_col)
     y_true, y_pred = [], []
     n = len(answers)
@@ -89,6 +88,4 @@ def tensorflow2_qa(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gradin
         valid = long_answers if row < n else short_answers
         y_pred.append(int(prediction is not None))
         y_true.append(int(prediction in valid) if prediction is not None else int(bool(valid)))
-    if not y_true:
-        raise InvalidSubmission("the submission has no rows")
     return float(f1_score(y_true, y_pred, average="micro"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import checks
-from .._errors import GradingError, InvalidSubmission
+from .._errors import InvalidSubmission
 from ..metrics.basic import mae, rmse
 from ..metrics.regression import (
     group_log_mae,
@@ -59,15 +59,9 @@ def _text(values: pd.Series) -> pd.Series:
     return values.astype(str).fillna("nan")
 
 
-def _require_answer_columns(answers: pd.DataFrame, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in answers.columns]
-    if missing:
-        raise GradingError(f"the answers file lacks column(s) {missing}: re-prepare it")
-
-
 def taxi_fare(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -> float:
     """RMSE of fare_amount, rows paired by position after sorting both files by key."""
-    _require_answer_columns(answers, ["key", "fare_amount"])
+    checks.require_answer_columns(answers, ["key", "fare_amount"])
     checks.require_not_empty(submission)
     checks.require_columns(submission, ["key", "fare_amount"])
     # Quirk: keys are not compared (only a length mismatch made the original fail).
@@ -97,7 +91,7 @@ def covid_mcrmse(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingS
     """MCRMSE over the three scored targets, on the positions the answers mark ``keep``."""
     import numpy as np
 
-    _require_answer_columns(answers, [*COVID_SCORED, "id_seqpos", "keep"])
+    checks.require_answer_columns(answers, [*COVID_SCORED, "id_seqpos", "keep"])
     checks.require_not_empty(submission)
     checks.require_row_count(submission, len(answers))
     checks.require_columns(submission, COVID_REQUIRED)
@@ -168,7 +162,7 @@ def volcano_mae(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSp
 
 def ventilator_mae(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -> float:
     """MAE of pressure over the inspiratory phase (answers' u_out == 0) only."""
-    _require_answer_columns(answers, ["id", "pressure", "u_out"])
+    checks.require_answer_columns(answers, ["id", "pressure", "u_out"])
     checks.require_not_empty(submission)
     checks.require_columns(submission, ["id", "pressure"])
     checks.require_row_count(submission, len(answers))
@@ -181,7 +175,7 @@ def ventilator_mae(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gradin
 def champs_log_mae(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -> float:
     """Mean over coupling types of ln(MAE) of scalar_coupling_constant."""
     target = "scalar_coupling_constant"
-    _require_answer_columns(answers, ["id", "type", target])
+    checks.require_answer_columns(answers, ["id", "type", target])
     checks.require_not_empty(submission)
     checks.require_columns(submission, ["id", target])
     merged = _merged_on_id(submission, answers, "id", target)
@@ -221,7 +215,7 @@ def smartphone_haversine(
     import numpy as np
     import pandas as pd
 
-    _require_answer_columns(answers, SMARTPHONE_COLUMNS)
+    checks.require_answer_columns(answers, SMARTPHONE_COLUMNS)
     checks.require_not_empty(submission)
     checks.require_columns(submission, SMARTPHONE_COLUMNS)
     checks.require_row_count(submission, len(answers))
@@ -251,7 +245,7 @@ def osic_laplace(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingS
     import numpy as np
     import pandas as pd
 
-    _require_answer_columns(answers, ["Patient_Week", "FVC", "Patient"])
+    checks.require_answer_columns(answers, ["Patient_Week", "FVC", "Patient"])
     checks.require_not_empty(submission)
     checks.require_columns(submission, ["Patient_Week", "FVC", "Confidence"])
     grid = _text(answers["Patient_Week"])

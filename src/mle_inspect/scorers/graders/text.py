@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import checks
-from .._errors import InvalidSubmission
+from .._errors import GradingError, InvalidSubmission
 from ..metrics import compute
 from ..metrics.text import jaccards
 from ._common import aligned, filled_str, legacy_str, require_no_missing_text, require_text
@@ -57,7 +57,9 @@ def gesture_edit_rate(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gra
         )
     truth = [_int_tokens(s) for s in legacy_str(answers[spec.truth_columns[0]])]
     if any(t is None for t in truth):
-        raise ValueError("the answers hold a gesture sequence that is not whole numbers")
+        raise GradingError(
+            "the answers hold a gesture sequence that is not whole numbers: re-prepare them"
+        )
     return compute("sequence_edit_rate", truth, predicted)
 
 

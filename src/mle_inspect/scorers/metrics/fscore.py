@@ -19,10 +19,10 @@ def macro_f1_int(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     Quirk kept on purpose: the original cast each prediction with Python ``int()``, so a
     fractional prediction is truncated toward zero (3.7 -> class 3) instead of rejected.
     """
-    truth = np.trunc(np.asarray(y_true, dtype=float))
-    pred = np.trunc(np.asarray(y_pred, dtype=float))
     import pandas as pd
 
+    truth = np.trunc(np.asarray(y_true, dtype=float))
+    pred = np.trunc(np.asarray(y_pred, dtype=float))
     positions, labels = pd.factorize(np.concatenate([truth, pred]))  # hashing, no sort
     t_pos, p_pos = positions[: len(truth)], positions[len(truth) :]
     k = len(labels)

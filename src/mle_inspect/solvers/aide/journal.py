@@ -46,6 +46,12 @@ class Node(BaseModel):
         return not self.buggy and self.metric is not None and math.isfinite(self.metric)
 
 
+def step_name(node_id: int, stage: Stage, parent_id: int | None) -> str:
+    """``step 3: improve of node 1``: the name of the span in which a node is made."""
+    parent = f" of node {parent_id}" if parent_id is not None else ""
+    return f"step {node_id}: {stage}{parent}"
+
+
 def better(a: float, b: float, lower_is_better: bool) -> bool:
     """Whether metric ``a`` beats ``b`` in the competition's direction (ties do not)."""
     return a < b if lower_is_better else a > b
@@ -63,9 +69,6 @@ class Journal(BaseModel):
 
     def get(self, node_id: int) -> Node:
         return self.nodes[node_id]
-
-    def children(self, node_id: int) -> list[Node]:
-        return [n for n in self.nodes if n.parent_id == node_id]
 
     def drafts(self) -> list[Node]:
         """Every draft, buggy or not (the policy counts all of them)."""
@@ -94,10 +97,3 @@ class Journal(BaseModel):
         while chain[0].stage == "debug" and chain[0].parent_id is not None:
             chain.insert(0, self.get(chain[0].parent_id))
         return chain
-
-    def path(self, node: Node) -> list[Node]:
-        """Root-to-node ancestry."""
-        path = [node]
-        while path[0].parent_id is not None:
-            path.insert(0, self.get(path[0].parent_id))
-        return path

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from .budget import Budget
 from .evaluate import Review, judge, parse_metric
 from .extract import Extracted, ExtractionError, extract
-from .journal import Journal, Node
+from .journal import Journal, Node, step_name
 from .policy import Action, SearchPolicy
 from .prompts import (
     CODER_SYSTEM,
@@ -111,8 +111,7 @@ class AideSearch:
     async def step(self) -> Node:
         action = self.policy.next_action(self.journal, self.rng)
         node_id = len(self.journal.nodes)
-        parent = f" of node {action.parent_id}" if action.parent_id is not None else ""
-        async with self.hooks.node_span(f"step {node_id}: {action.stage}{parent}"):
+        async with self.hooks.node_span(step_name(node_id, action.stage, action.parent_id)):
             node = await self._make_node(node_id, action)
             self.journal.add(node)
             best = self.journal.best()

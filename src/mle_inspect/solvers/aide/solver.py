@@ -11,7 +11,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from .budget import Budget
 from .evaluate import REVIEW_TOOL, Review, parse_review, review_tool_info
 from .journal import Journal, Node
-from .policy import GreedyPolicy
+from .policy import POLICIES
 from .prompts import TaskContext
 from .search import AideSearch, Chat, Hooks, Reply
 from .viewer import AideStore, node_card, tree_summary
@@ -60,20 +60,21 @@ def aide(
         output_head: Characters kept from the start of a script's output.
         output_tail: Characters kept from the end of a script's output.
     """
-    if policy != "greedy":
-        raise ValueError(f"unknown AIDE policy {policy!r}; available: greedy")
-    search_policy = GreedyPolicy(
+    if policy not in POLICIES:
+        raise ValueError(f"unknown AIDE policy {policy!r}; available: {', '.join(POLICIES)}")
+    search_policy = POLICIES[policy](
         num_drafts=num_drafts, debug_prob=debug_prob, max_debug_depth=max_debug_depth
     )
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         from inspect_ai.model import get_model
-        from inspect_ai.util import LimitExceededError, sandbox
+        from inspect_ai.util import LimitExceededError
 
         from ...sandboxes.paths import sandbox_paths
+        from ..tools import SubmissionTarget
         from .runner import SandboxWorkspace
 
-        paths = sandbox_paths(sandbox())
+        paths = sandbox_paths()
         workspace = SandboxWorkspace(
             paths, metric_tag, output_head=output_head, output_tail=output_tail
         )
@@ -106,7 +107,7 @@ def aide(
             workspace=workspace,
             coder=_InspectCoder(get_model(role="coder")),
             reviewer=_InspectReviewer(get_model(role="reviewer")),
-            validator=_host_validator(str(meta["competition_id"]), meta.get("data_dir")),
+            validator=SubmissionTarget.from_metadata(meta).check_content,
             seed=seed,
             extraction_retries=extraction_retries,
             hooks=_InspectHooks(store),
@@ -233,17 +234,6 @@ def _messages(chat: Chat) -> list[Any]:
 
 def _tokens(output: Any) -> int:
     return int(output.usage.total_tokens) if output.usage is not None else 0
-
-
-def _host_validator(competition_id: str, data_dir: str | None):  # noqa: ANN202 - a closure
-    async def validate(content: bytes | None) -> tuple[bool, str]:
-        import anyio
-
-        from ...scorers.grading import validate_content
-
-        return await anyio.to_thread.run_sync(validate_content, competition_id, content, data_dir)
-
-    return validate
 
 
 def _left(kinds: tuple[str, ...]) -> float | None:

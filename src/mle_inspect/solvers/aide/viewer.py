@@ -5,7 +5,7 @@ from __future__ import annotations
 from inspect_ai.util import StoreModel
 from pydantic import Field
 
-from .journal import Journal, Node
+from .journal import Journal, Node, step_name
 
 CARD_OUTPUT_CHARS = 4000
 
@@ -20,8 +20,7 @@ class AideStore(StoreModel):
 
 def span_name(node: Node) -> str:
     """``step 3: improve of node 1``."""
-    parent = f" of node {node.parent_id}" if node.parent_id is not None else ""
-    return f"step {node.id}: {node.stage}{parent}"
+    return step_name(node.id, node.stage, node.parent_id)
 
 
 def _metric(node: Node) -> str:

@@ -8,12 +8,16 @@ counts and submission-side values only (see ``scorers.grading.validate_content``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import anyio
 from inspect_ai.tool import Tool, ToolError, tool
 from inspect_ai.util import OutputLimitExceededError, sandbox
 from pydantic import BaseModel, ConfigDict
 
 from ...sandboxes.paths import sandbox_paths
+from .._common import sample_metadata
 
 
 class SubmissionTarget(BaseModel):
@@ -23,6 +27,21 @@ class SubmissionTarget(BaseModel):
 
     competition_id: str
     data_dir: str | None = None
+
+    @classmethod
+    def from_metadata(cls, metadata: Mapping[str, Any]) -> SubmissionTarget:
+        """The target of a sample built by mle_inspect's tasks."""
+        return cls(
+            competition_id=str(metadata["competition_id"]), data_dir=metadata.get("data_dir")
+        )
+
+    async def check_content(self, content: bytes | None) -> tuple[bool, str]:
+        """Check CSV bytes (None: no file) with the grader, off the event loop."""
+        from ...scorers.grading import validate_content
+
+        return await anyio.to_thread.run_sync(
+            validate_content, self.competition_id, content, self.data_dir
+        )
 
 
 class SubmissionCheck(BaseModel):
@@ -39,17 +58,8 @@ class SubmissionCheck(BaseModel):
 
 def current_target() -> SubmissionTarget:
     """The running sample's competition, from the metadata our tasks put on every sample."""
-    from inspect_ai.solver._task_state import sample_state  # no public accessor in 0.3.285
-
-    state = sample_state()
-    metadata = state.metadata if state is not None else {}
-    if not metadata.get("competition_id"):
-        raise RuntimeError(
-            "validate_submission needs a sample from an mle_inspect task (metadata "
-            "'competition_id' is missing); pass a SubmissionTarget to the tool instead"
-        )
-    return SubmissionTarget(
-        competition_id=str(metadata["competition_id"]), data_dir=metadata.get("data_dir")
+    return SubmissionTarget.from_metadata(
+        sample_metadata("validate_submission (or pass it a SubmissionTarget)")
     )
 
 
@@ -57,8 +67,6 @@ async def check_submission(
     path: str | None = None, target: SubmissionTarget | None = None
 ) -> SubmissionCheck:
     """Read a CSV from the sandbox (default: the graded submission file) and validate it."""
-    from ...scorers.grading import validate_content
-
     target = target or current_target()
     path = path or sandbox_paths().submission_file
     try:
@@ -71,9 +79,7 @@ async def check_submission(
         return SubmissionCheck(path=path, valid=False, message=f"file too large to check: {ex}")
     if content is None:
         return SubmissionCheck(path=path, valid=False, message="no file at this path")
-    valid, message = await anyio.to_thread.run_sync(
-        lambda: validate_content(target.competition_id, content, target.data_dir)
-    )
+    valid, message = await target.check_content(content)
     return SubmissionCheck(path=path, valid=valid, message=message)
 
 
