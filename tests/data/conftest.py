@@ -69,3 +69,13 @@ def session_kaggle(tmp_path_factory: pytest.TempPathFactory) -> FakeKaggle:
 def _no_mlebench_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
     """A checkout named by the developer's environment must not change what tests see."""
     monkeypatch.delenv("MLE_INSPECT_MLEBENCH_DIR", raising=False)
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No Kaggle credentials anywhere: env vars unset and an empty home directory."""
+    for name in ("KAGGLE_API_TOKEN", "KAGGLE_USERNAME", "KAGGLE_KEY", "KAGGLE_CONFIG_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    return tmp_path / "home"

@@ -33,15 +33,6 @@ class _HTTPError(Exception):
         self.response = type("Response", (), {"status_code": status})()
 
 
-@pytest.fixture
-def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in ("KAGGLE_API_TOKEN", "KAGGLE_USERNAME", "KAGGLE_KEY", "KAGGLE_CONFIG_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    return tmp_path / "home"
-
-
 def test_transient_failures_are_retried_with_growing_backoff() -> None:
     calls, sleeps = [], []
 

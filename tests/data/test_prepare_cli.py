@@ -12,15 +12,6 @@ from .conftest import FakeKaggle
 
 
 @pytest.fixture
-def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in ("KAGGLE_API_TOKEN", "KAGGLE_USERNAME", "KAGGLE_KEY", "KAGGLE_CONFIG_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
 def fake_cli_kaggle(monkeypatch: pytest.MonkeyPatch, fake_kaggle: FakeKaggle) -> FakeKaggle:
     monkeypatch.setattr("mle_inspect.data.kaggle.KaggleApiClient", lambda: fake_kaggle)
     return fake_kaggle

@@ -70,29 +70,22 @@ def test_a_finished_preparation_is_skipped_unless_forced(tmp_path: Path) -> None
     assert not list(paths.root.glob(".prepare-*")) and not list(paths.root.glob(".old-*"))
 
 
+def interrupt_while_building_the_leaderboard(public: Path, private: Path) -> None:
+    """A leaderboard hook that stops half-way, as Ctrl-C would."""
+    (public / "train.csv").write_text("half,written\n")
+    raise KeyboardInterrupt
+
+
 def test_an_interrupted_prepare_leaves_nothing_behind_and_a_rerun_succeeds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     competition = get_competition(CID)
     paths = competition_paths(CID, tmp_path)
-
-    def interrupted(competition_id: str, public: Path, private: Path) -> None:
-        (public / "train.csv").write_text("half,written\n")
-        raise KeyboardInterrupt
-
-    from mle_inspect.competitions import demo
-
-    monkeypatch.setattr(demo, "leaderboard", interrupted)
-    monkeypatch.setattr(demo, "leaderboard_diabetes", lambda pub, priv: interrupted(CID, pub, priv))
-    from mle_inspect import _hooks
-
-    _hooks.load_hook.cache_clear()
+    hook = f"{__name__}:interrupt_while_building_the_leaderboard"
     with pytest.raises(KeyboardInterrupt):
-        prepare_competition(competition, paths)
+        prepare_competition(competition.model_copy(update={"leaderboard": hook}), paths)
     assert not paths.prepared.exists()
     assert not list(paths.root.glob(".prepare-*"))
-    monkeypatch.undo()
-    _hooks.load_hook.cache_clear()
     assert prepare_competition(competition, paths) is PrepareStatus.PREPARED
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .journal import Journal, Node
+from .runner import trim_output
 
 CODER_SYSTEM = """\
 You are an expert machine-learning engineer solving a Kaggle-style competition by writing \
@@ -73,15 +74,15 @@ Stage: {stage}
 """
 
 
+def _clip(output: str) -> str:
+    """Output for a prompt: a third from the head, the rest from the tail (errors end there)."""
+    third = MAX_OUTPUT_IN_PROMPT // 3
+    return trim_output(output, head=third, tail=MAX_OUTPUT_IN_PROMPT - third)
+
+
 def _node_report(node: Node, title: str) -> str:
     metric = "none" if node.metric is None else f"{node.metric:.6g}"
-    output = node.output
-    if len(output) > MAX_OUTPUT_IN_PROMPT:
-        output = (
-            output[: MAX_OUTPUT_IN_PROMPT // 3]
-            + "\n[...]\n"
-            + output[-2 * MAX_OUTPUT_IN_PROMPT // 3 :]
-        )
+    output = _clip(node.output)
     lines = [
         f"## {title} (node {node.id})",
         f"Plan: {node.plan or '(none given)'}",
@@ -154,13 +155,7 @@ change nothing else.
 
 
 def review_prompt(ctx: TaskContext, node: Node) -> str:
-    output = node.output
-    if len(output) > MAX_OUTPUT_IN_PROMPT:
-        output = (
-            output[: MAX_OUTPUT_IN_PROMPT // 3]
-            + "\n[...]\n"
-            + output[-2 * MAX_OUTPUT_IN_PROMPT // 3 :]
-        )
+    output = _clip(node.output)
     status = "timed out" if node.timed_out else f"exit status {node.exit_code}"
     return f"""\
 Stage: review
