@@ -1,19 +1,23 @@
 """Harness overhead of the aide solver: seconds per node outside model calls and script runs.
 
-    python benchmarks/aide_overhead.py [--nodes 200]
+    python benchmarks/aide_overhead.py [--nodes 500] [--policies greedy mcts evolutionary]
 
-Runs one real eval (local sandbox, demo-tumor-diagnosis) whose coder and reviewer are
+For each search policy, runs one real eval (local sandbox, demo-tumor-diagnosis) whose coder and reviewer are
 instant scripted ``mockllm`` models and whose scripts are trivial (copy the sample submission,
 print a metric; every fifth one raises, so debug steps happen too). From the log it takes the
 solver's wall time and subtracts the time inside model calls and inside the script-running
 sandbox calls; what is left is the harness: prompts, validation on the host, copies, cards,
-the store, transcript events. Also prints peak memory (max RSS) of this process.
+the store, transcript events. Also prints peak memory (max RSS) of this process (the data is
+prepared in a child process, so its reference models do not count). Targets
+(issue 16): at most 20 ms of harness time per node at 500 nodes, peak RSS under 400 MB.
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +29,13 @@ print("VALIDATION_METRIC={metric}")
 """
 BROKEN = "raise RuntimeError('scripted failure')\n"
 CID = "demo-tumor-diagnosis"
+POLICIES = ("greedy", "mcts", "evolutionary")
+_PREPARE = f"""
+import sys
+from mle_inspect.competitions import get_competition
+from mle_inspect.data import competition_paths, prepare_competition
+prepare_competition(get_competition({CID!r}), competition_paths({CID!r}, sys.argv[1]))
+"""
 
 
 def _models():
@@ -59,48 +70,38 @@ def _seconds(event) -> float:  # noqa: ANN001 - an inspect event
     return (end - event.timestamp).total_seconds() if end else 0.0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--nodes", type=int, default=200)
-    args = parser.parse_args()
-
+def _run_policy(policy: str, nodes: int, data_dir: Path, log_dir: Path) -> dict[str, float]:
     from inspect_ai import eval as inspect_eval
     from inspect_ai.event import ModelEvent, SandboxEvent, SpanBeginEvent, SpanEndEvent
     from inspect_ai.log import read_eval_log
 
-    from mle_inspect.competitions import get_competition
-    from mle_inspect.data import competition_paths, prepare_competition
     from mle_inspect.solvers.aide import aide
     from mle_inspect.tasks import mle_bench
 
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        prepare_competition(get_competition(CID), competition_paths(CID, root / "data"))
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        coder, reviewer = _models()
-        task = mle_bench(
-            split="demo",
-            competitions=CID,
-            data_dir=str(root / "data"),
-            solver=aide(steps=args.nodes, num_drafts=5, debug_prob=0.5, seed=0),
-        )
-        started = time.perf_counter()
-        [log] = inspect_eval(
-            task,
-            model=coder,
-            model_roles={"reviewer": reviewer},
-            log_dir=str(root / "logs"),
-            display="none",
-        )
-        total = time.perf_counter() - started
-        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        assert log.status == "success", log.error
-        sample = read_eval_log(log.location).samples[0]  # type: ignore[index]
-        log_mb = Path(log.location).stat().st_size / 1e6
-
+    coder, reviewer = _models()
+    task = mle_bench(
+        split="demo",
+        competitions=CID,
+        data_dir=str(data_dir),
+        solver=aide(steps=nodes, num_drafts=5, debug_prob=0.5, seed=0, policy=policy),
+    )
+    started = time.perf_counter()
+    [log] = inspect_eval(
+        task,
+        model=coder,
+        model_roles={"reviewer": reviewer},
+        log_dir=str(log_dir),
+        display="none",
+    )
+    total = time.perf_counter() - started
+    assert log.status == "success", log.error
+    sample = read_eval_log(log.location).samples[0]  # type: ignore[index]
     events = sample.events
+    # the solver's span (the task may wrap it in its agent guard: then the guard's span)
+    solver_spans = [e for e in events if isinstance(e, SpanBeginEvent) and e.type == "solver"]
     begin = next(
-        e for e in events if isinstance(e, SpanBeginEvent) and e.name == "mle_inspect/aide"
+        (e for e in solver_spans if e.name.endswith("aide")),
+        next(e for e in solver_spans if e.name.endswith("agent_guard")),
     )
     end = next(e for e in events if isinstance(e, SpanEndEvent) and e.id == begin.id)
     solver_seconds = (end.timestamp - begin.timestamp).total_seconds()
@@ -111,14 +112,42 @@ def main() -> None:
         if isinstance(e, SandboxEvent) and e.action == "exec" and "solution.py" in (e.cmd or "")
     )
     meta = sample.metadata["aide"]
-    nodes = meta["nodes"]
+    made = meta["nodes"]
     harness = solver_seconds - model_seconds - run_seconds
-    print(f"nodes: {nodes} ({meta['buggy_nodes']} buggy), stop: {meta['stop_reason']}")
-    print(f"eval wall time: {total:.1f}s; solver: {solver_seconds:.1f}s")
-    print(f"model calls: {model_seconds:.1f}s; script runs (sandbox exec): {run_seconds:.1f}s")
-    print(f"harness per node outside model and execution: {1000 * harness / nodes:.1f} ms")
-    print(f"peak memory (max RSS): {rss_after:.0f} MB (before the eval: {rss_before:.0f} MB)")
-    print(f"log size: {log_mb:.1f} MB")
+    return {
+        "nodes": made,
+        "buggy": meta["buggy_nodes"],
+        "total": total,
+        "solver": solver_seconds,
+        "model": model_seconds,
+        "runs": run_seconds,
+        "ms_per_node": 1000 * harness / made,
+        "log_mb": Path(log.location).stat().st_size / 1e6,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--nodes", type=int, default=500)
+    parser.add_argument("--policies", nargs="+", default=list(POLICIES), choices=POLICIES)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        # prepared in a child process: its reference models are not the harness's memory
+        subprocess.run([sys.executable, "-c", _PREPARE, str(root / "data")], check=True)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        for policy in args.policies:
+            f = _run_policy(policy, args.nodes, root / "data", root / f"logs-{policy}")
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"{policy}: {f['nodes']:.0f} nodes ({f['buggy']:.0f} buggy); eval {f['total']:.1f}s, "
+                f"solver {f['solver']:.1f}s, model calls {f['model']:.1f}s, script runs "
+                f"{f['runs']:.1f}s; harness {f['ms_per_node']:.1f} ms/node; "
+                f"peak RSS so far {rss:.0f} MB; log {f['log_mb']:.1f} MB",
+                flush=True,
+            )
+        print(f"peak memory before the evals: {rss_before:.0f} MB")
 
 
 if __name__ == "__main__":

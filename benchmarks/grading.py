@@ -157,7 +157,11 @@ def _ventilator_mae(rows: int, rng: np.random.Generator) -> tuple[pd.DataFrame, 
     """Regression family: MAE on the inspiratory rows (u_out == 0) of 80-step breaths."""
     ids = np.arange(1, rows + 1)
     answers = pd.DataFrame(
-        {"id": ids, "u_out": ((ids - 1) % 80 >= 30).astype(int), "pressure": rng.normal(11, 8, rows)}
+        {
+            "id": ids,
+            "u_out": ((ids - 1) % 80 >= 30).astype(int),
+            "pressure": rng.normal(11, 8, rows),
+        }
     )
     submission = pd.DataFrame({"id": ids, "pressure": rng.normal(11, 8, rows)})
     return answers, submission.sample(frac=1.0, random_state=0)
@@ -218,31 +222,64 @@ def _jigsaw_bias_auc(rows: int, rng: np.random.Generator) -> tuple[pd.DataFrame,
 SCENARIOS: list[Scenario] = [
     Scenario("auc (demo-tumor-diagnosis)", "demo-tumor-diagnosis", _binary_auc),
     Scenario("rmse (demo-diabetes-progression)", "demo-diabetes-progression", _regression),
-    Scenario("masks (tgs-salt-identification-challenge)", "tgs-salt-identification-challenge",
-             _tgs_masks, max_rows=18_000),
-    Scenario("boxes (vinbigdata-chest-xray-abnormalities-detection)",
-             "vinbigdata-chest-xray-abnormalities-detection", _vinbigdata_boxes, max_rows=3_000),
-    Scenario("qwk (learning-agency-lab-automated-essay-scoring-2)",
-             "learning-agency-lab-automated-essay-scoring-2", _essay_kappa),
+    Scenario(
+        "masks (tgs-salt-identification-challenge)",
+        "tgs-salt-identification-challenge",
+        _tgs_masks,
+        max_rows=18_000,
+    ),
+    Scenario(
+        "boxes (vinbigdata-chest-xray-abnormalities-detection)",
+        "vinbigdata-chest-xray-abnormalities-detection",
+        _vinbigdata_boxes,
+        max_rows=3_000,
+    ),
+    Scenario(
+        "qwk (learning-agency-lab-automated-essay-scoring-2)",
+        "learning-agency-lab-automated-essay-scoring-2",
+        _essay_kappa,
+    ),
     Scenario("macro f1 (herbarium-2022-fgvc9)", "herbarium-2022-fgvc9", _herbarium_macro_f1),
-    Scenario("map@12 (h-and-m-personalized-fashion-recommendations)",
-             "h-and-m-personalized-fashion-recommendations", _fashion_map12),
-    Scenario("levenshtein (bms-molecular-translation)", "bms-molecular-translation",
-             _inchi_levenshtein),
+    Scenario(
+        "map@12 (h-and-m-personalized-fashion-recommendations)",
+        "h-and-m-personalized-fashion-recommendations",
+        _fashion_map12,
+    ),
+    Scenario(
+        "levenshtein (bms-molecular-translation)", "bms-molecular-translation", _inchi_levenshtein
+    ),
     Scenario("log loss (lmsys-chatbot-arena)", "lmsys-chatbot-arena", _arena_log_loss),
-    Scenario("mae u_out==0 (ventilator-pressure-prediction)", "ventilator-pressure-prediction",
-             _ventilator_mae),
-    Scenario("accuracy (tabular-playground-series-dec-2021)",
-             "tabular-playground-series-dec-2021", _cover_type_accuracy),
-    Scenario("accuracy text (text-normalization-challenge-english-language)",
-             "text-normalization-challenge-english-language", _text_norm_accuracy),
-    Scenario("roc auc (tabular-playground-series-may-2022)",
-             "tabular-playground-series-may-2022", _pooled_binary_auc),
-    Scenario("column-wise auc (jigsaw-toxic-comment-classification-challenge)",
-             "jigsaw-toxic-comment-classification-challenge", _toxic_columnwise_auc),
-    Scenario("bias auc (jigsaw-unintended-bias-in-toxicity-classification)",
-             "jigsaw-unintended-bias-in-toxicity-classification", _jigsaw_bias_auc,
-             max_rows=100_000),
+    Scenario(
+        "mae u_out==0 (ventilator-pressure-prediction)",
+        "ventilator-pressure-prediction",
+        _ventilator_mae,
+    ),
+    Scenario(
+        "accuracy (tabular-playground-series-dec-2021)",
+        "tabular-playground-series-dec-2021",
+        _cover_type_accuracy,
+    ),
+    Scenario(
+        "accuracy text (text-normalization-challenge-english-language)",
+        "text-normalization-challenge-english-language",
+        _text_norm_accuracy,
+    ),
+    Scenario(
+        "roc auc (tabular-playground-series-may-2022)",
+        "tabular-playground-series-may-2022",
+        _pooled_binary_auc,
+    ),
+    Scenario(
+        "column-wise auc (jigsaw-toxic-comment-classification-challenge)",
+        "jigsaw-toxic-comment-classification-challenge",
+        _toxic_columnwise_auc,
+    ),
+    Scenario(
+        "bias auc (jigsaw-unintended-bias-in-toxicity-classification)",
+        "jigsaw-unintended-bias-in-toxicity-classification",
+        _jigsaw_bias_auc,
+        max_rows=100_000,
+    ),
 ]
 
 

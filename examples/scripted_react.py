@@ -32,9 +32,8 @@ def scripted_react(data_dir: str | None = None) -> Task:
         data_dir=data_dir,
         time_limit=30 * 60,
         auto_prepare=True,
-        # mockllm estimates tokens with tiktoken, which downloads its vocabulary on first
-        # use; compaction needs those estimates, so it is off for this offline replay
-        solver=react_agent(compaction="none", max_steps=30),
+        # compaction stays on: offline, its token counts fall back to an estimate
+        solver=react_agent(max_steps=30),
     )
     model = get_model("mockllm/model", custom_outputs=scripted_outputs())
     return task_with(base, model=model, name="scripted_react")

@@ -1,4 +1,4 @@
-"""Shared fixtures: a prepared demo data dir (built once per session) and env isolation."""
+"""Shared fixtures: demo competitions prepared on demand (once per session) and env isolation."""
 
 from __future__ import annotations
 
@@ -15,16 +15,40 @@ DEMO_IDS = (
 )
 
 
-@pytest.fixture(scope="session")
-def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with every demo competition prepared (read-only for tests: copy to modify)."""
-    from mle_inspect.competitions import get_competition
-    from mle_inspect.data import competition_paths, prepare_competition
+class DemoPreparer:
+    """Prepares demo competitions on demand, each once per session, into one shared data dir.
 
-    root = tmp_path_factory.mktemp("demo-data")
-    for cid in DEMO_IDS:
-        prepare_competition(get_competition(cid), competition_paths(cid, root))
-    return root
+    Tests ask only for what they use (``prepare_demo("demo-digits")``), so a test needing one
+    competition never waits for all four. The returned dir is shared: read it, copy to modify.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __call__(self, *competition_ids: str) -> Path:
+        from mle_inspect.competitions import get_competition
+        from mle_inspect.data import competition_paths, prepare_competition
+
+        for cid in competition_ids:
+            prepare_competition(get_competition(cid), competition_paths(cid, self.root))
+        return self.root
+
+
+@pytest.fixture(scope="session")
+def prepare_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoPreparer:
+    return DemoPreparer(tmp_path_factory.mktemp("demo-data"))
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(prepare_demo: DemoPreparer) -> Path:
+    """A data dir with every demo competition prepared (read-only for tests: copy to modify)."""
+    return prepare_demo(*DEMO_IDS)
+
+
+@pytest.fixture(scope="session")
+def digits_data_dir(prepare_demo: DemoPreparer) -> Path:
+    """A data dir with demo-digits prepared (maybe others too: do not rely on their absence)."""
+    return prepare_demo("demo-digits")
 
 
 @pytest.fixture

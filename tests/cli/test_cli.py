@@ -1,4 +1,6 @@
-"""The mle-inspect command: list, grade (without inspect_ai), report; errors list valid choices."""
+"""The mle-inspect command: list, grade (without inspect_ai); errors list valid choices.
+
+``report`` and ``grade --submissions`` are tested in ``test_report.py``."""
 
 from __future__ import annotations
 
@@ -15,9 +17,16 @@ from tests.conftest import DEMO_IDS
 
 
 def test_list_shows_every_demo_competition_as_prepared_and_ready(
-    demo_data_dir: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["list", "--split", "demo", "--data-dir", str(demo_data_dir)]) == 0
+    from mle_inspect.competitions import get_competition
+
+    for cid in DEMO_IDS:  # a finished preparation in MLE-bench's layout: answers + sample
+        competition = get_competition(cid)
+        for rel in (competition.answers, competition.sample_submission):
+            (tmp_path / cid / "prepared" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / cid / "prepared" / rel).write_text("id\n")
+    assert main(["list", "--split", "demo", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     for cid in DEMO_IDS:
         line = next(row for row in out.splitlines() if row.startswith(cid))
@@ -31,12 +40,12 @@ def test_list_of_all_shows_75_competitions(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_grade_prints_a_json_report_and_a_summary(
-    demo_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    digits_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    answers = pd.read_csv(demo_data_dir / "demo-digits/prepared/private/test.csv")
+    answers = pd.read_csv(digits_data_dir / "demo-digits/prepared/private/test.csv")
     submission = tmp_path / "submission.csv"
     answers.to_csv(submission, index=False)
-    code = main(["grade", str(submission), "-c", "demo-digits", "--data-dir", str(demo_data_dir)])
+    code = main(["grade", str(submission), "-c", "demo-digits", "--data-dir", str(digits_data_dir)])
     captured = capsys.readouterr()
     report = json.loads(captured.out)
     assert code == 0
@@ -46,11 +55,11 @@ def test_grade_prints_a_json_report_and_a_summary(
 
 
 def test_grade_of_an_invalid_file_exits_1_with_the_reason(
-    demo_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    digits_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     submission = tmp_path / "submission.csv"
     submission.write_text("id,digit\nimg_1,3\n")
-    code = main(["grade", str(submission), "-c", "demo-digits", "--data-dir", str(demo_data_dir)])
+    code = main(["grade", str(submission), "-c", "demo-digits", "--data-dir", str(digits_data_dir)])
     captured = capsys.readouterr()
     assert code == 1
     assert json.loads(captured.out)["valid_submission"] is False
@@ -73,12 +82,12 @@ def test_unknown_competition_is_a_clear_error(tmp_path: Path, capsys: pytest.Cap
     assert "Did you mean demo-digits" in capsys.readouterr().err
 
 
-def test_grade_does_not_import_inspect_ai(demo_data_dir: Path, tmp_path: Path) -> None:
-    sample = demo_data_dir / "demo-wine-cultivars/prepared/public/sample_submission.csv"
+def test_grade_does_not_import_inspect_ai(digits_data_dir: Path, tmp_path: Path) -> None:
+    sample = digits_data_dir / "demo-digits/prepared/public/sample_submission.csv"
     probe = (
         "import sys; from mle_inspect.cli import main; "
-        f"code = main(['grade', {str(sample)!r}, '-c', 'demo-wine-cultivars', "
-        f"'--data-dir', {str(demo_data_dir)!r}]); "
+        f"code = main(['grade', {str(sample)!r}, '-c', 'demo-digits', "
+        f"'--data-dir', {str(digits_data_dir)!r}]); "
         "assert code == 0, code; "
         "print('inspect_ai' in sys.modules)"
     )
@@ -96,30 +105,3 @@ def test_importing_the_package_loads_no_heavy_modules() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
-
-
-def test_report_summarises_a_log_per_split(
-    demo_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from inspect_ai import eval as inspect_eval
-
-    from mle_inspect.solvers import dummy
-    from mle_inspect.tasks import mle_bench
-
-    [log] = inspect_eval(
-        mle_bench(competitions="demo-wine-cultivars", data_dir=str(demo_data_dir), solver=dummy()),
-        model="none/none",
-        log_dir=str(tmp_path / "logs"),
-        display="none",
-    )
-    assert main(["report", "--samples", "--latest", str(tmp_path / "logs")]) == 0
-    out = capsys.readouterr().out
-    row = next(line for line in out.splitlines() if line.startswith("demo-wine-cultivars"))
-    assert row.split()[1:4] == ["1.09861", "yes", "-"]  # log(3) for uniform probabilities
-    assert any(line.startswith("demo ") and " 1 " in line for line in out.splitlines())
-    assert "log: " in out and Path(log.location).name in out
-
-
-def test_report_on_a_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", str(tmp_path / "nothing")]) == 2
-    assert "no log file or directory" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mle_inspect.cli import main
+from tests.conftest import DEMO_IDS
 
 from .conftest import FakeKaggle
 
@@ -74,3 +75,32 @@ def test_md5_mismatch_fails_unless_skip_verify(
     assert "67c177886736583aff9b947e121395a9" in capsys.readouterr().err
     assert main([*args, "--skip-verify"]) == 0
     assert fake_cli_kaggle.downloads == ["spaceship-titanic"]
+
+
+def test_dry_run_prints_download_prepared_and_disk_sizes_from_size_facts(
+    tmp_path: Path, no_credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mle_inspect.data.sizes import sizes_for
+
+    data_dir = ["--data-dir", str(tmp_path / "d")]
+    assert main(["prepare", "--split", "demo", "--dry-run", *data_dir]) == 0
+    out = capsys.readouterr().out
+    digits = next(line for line in out.splitlines() if line.startswith("demo-digits"))
+    assert "0 B" in digits and "7.5 MB" in digits  # no download; prepared size on record
+    total = sum(sizes_for(cid).prepared or 0 for cid in DEMO_IDS)
+    assert f"Total disk needed: {total / 1e6:.1f} MB." in out
+    main(["prepare", "-c", "siim-isic-melanoma-classification", "--dry-run", *data_dir])
+    out = capsys.readouterr().out
+    assert "116.2 GB" in out and ">= 232.3 GB" in out  # archive + its extraction, at least
+    assert "Total disk needed: at least 232.3 GB." in out
+    assert main(["prepare", "--split", "medium", "--dry-run", *data_dir]) == 0
+    out = capsys.readouterr().out
+    assert "unknown" in out and "have no download size on record" in out
+
+
+def test_progress_lines_in_logs_show_amount_and_eta() -> None:
+    from mle_inspect.cli import _progress_text
+
+    assert _progress_text(250, 1000, "images", elapsed=10.0) == "25% 250/1,000 images, eta 30s"
+    assert _progress_text(2_000_000, 4_000_000, "bytes", 1.0) == "50% 2.0 MB/4.0 MB, eta 1s"
+    assert _progress_text(7, None, "files", 1.0) == "7/? files"

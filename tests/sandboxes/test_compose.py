@@ -122,7 +122,7 @@ def test_sandbox_spec_for_docker_points_at_the_compose_file(data_dir: Path) -> N
     competition = get_competition("demo-wine-cultivars")
     paths = competition_paths(competition.id, data_dir)
     spec = sandbox_spec("docker", competition, paths, None, SandboxOptions(memory="3g"))
-    assert spec.type == "docker"
+    assert spec.type == "mle_docker"  # Inspect's docker provider, sized to the machine
     service = yaml.safe_load(Path(spec.config).read_text())["services"]["default"]
     assert service["mem_limit"] == "3g"
     assert Path(service["volumes"][0]["source"]) == paths.public.resolve()
@@ -161,3 +161,18 @@ def test_default_shared_memory_fits_any_memory_limit(data_dir: Path) -> None:
     assert _service(public)["shm_size"] == "2048m"
     assert _service(public, memory="1g")["shm_size"] == "512m"
     assert _service(public, memory="64g")["shm_size"] == "2048m"
+
+
+def test_named_host_variables_pass_through_without_their_values_on_disk(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLE_TEST_WANTED", "wanted-4242")
+    monkeypatch.setenv("AZURE_OPENAI_KEY", "azure-4242")
+    public = competition_paths("demo-digits", data_dir).public
+    options = SandboxOptions(env_allow="MLE_TEST_WANTED")
+    environment = _service(public, env_allow="MLE_TEST_WANTED")["environment"]
+    # a name without a value: compose takes it from its own environment at `up`
+    assert "MLE_TEST_WANTED" in environment and environment["MLE_TEST_WANTED"] is None
+    assert "AZURE_OPENAI_KEY" not in environment
+    text = compose_file(public, "demo-digits", options).read_text()
+    assert "4242" not in text and "MLE_TEST_WANTED" in text

@@ -162,3 +162,53 @@ def test_agent_cannot_reach_answers_network_or_data_and_limits_hold(
     # the container, and the process the agent left in it, are gone after the sample
     assert _containers(tmp_path / "sandboxes") == []
     assert leftover_processes() == []
+
+
+def test_halt_agent_kills_detached_processes_and_named_variables_pass(
+    prepared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A detached writer keeps rewriting the submission; after halt_agent nothing runs."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.log import read_eval_log
+    from inspect_ai.solver import Generate, Solver, TaskState, solver
+    from inspect_ai.util import sandbox, store
+
+    from mle_inspect.sandboxes.lifecycle import halt_agent
+
+    monkeypatch.setenv("MLE_TEST_WANTED", "wanted-value")
+    monkeypatch.setenv("AZURE_OPENAI_KEY", "azure-4242")
+
+    @solver
+    def attack() -> Solver:
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            box = sandbox()
+            writer = (
+                "(setsid sh -c 'while true; do date +%s%N > /home/submission/submission.csv; "
+                "sleep 0.05; done' </dev/null >/dev/null 2>&1 &); echo started"
+            )
+            await box.exec(["sh", "-c", writer])
+            env = await box.exec(["env"])
+            await halt_agent(box)
+            before = await box.read_file("/home/submission/submission.csv")
+            await box.exec(["sleep", "0.5"])
+            after = await box.read_file("/home/submission/submission.csv")
+            ps = await box.exec(["sh", "-c", "ps -eo args= 2>/dev/null || ls /proc"])
+            store().set("probe", {"env": env.stdout, "same": before == after, "ps": ps.stdout})
+            return state
+
+        return solve
+
+    task = mle_bench(
+        competitions=COMPETITION,
+        data_dir=str(prepared),
+        sandbox="docker",
+        solver=attack(),
+        env_allow="MLE_TEST_WANTED",
+    )
+    [log] = inspect_eval(task, model="none/none", log_dir=str(tmp_path / "logs"), display="none")
+    assert log.status == "success", log.error
+    [sample] = read_eval_log(log.location).samples or []
+    probe = sample.store["probe"]
+    assert probe["same"], probe
+    assert "while true" not in probe["ps"], probe["ps"]
+    assert "MLE_TEST_WANTED=wanted-value" in probe["env"] and "4242" not in probe["env"]

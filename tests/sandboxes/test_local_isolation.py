@@ -157,18 +157,17 @@ def test_requiring_bwrap_where_it_is_disabled_fails_clearly(
         bwrap.bwrap_available.cache_clear()
 
 
-def test_hidden_paths_cover_data_dir_homes_and_temp(tmp_path: Path) -> None:
-    data_dir = tmp_path / "elsewhere" / "data"
-    data_dir.mkdir(parents=True)
-    hidden = bwrap.hidden_paths(data_dir, tmp_path / "elsewhere")
-    assert (
-        Path("/tmp").resolve() in hidden
-        and Path.home().resolve() in hidden
-        or Path.home() == Path("/")
-    )
-    # children of a hidden directory are covered by it and not listed again
-    assert all(not (p != q and p.is_relative_to(q)) for p in hidden for q in hidden)
-    assert any(data_dir.resolve().is_relative_to(p) for p in hidden)
+def test_holder_shows_an_allow_list_never_the_host_root(fake_public: Path, tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    command = bwrap.holder_command(root, fake_public)
+    pairs = list(zip(command, command[1:], command[2:], strict=False))
+    binds = {(src, dst) for flag, src, dst in pairs if flag in ("--ro-bind", "--bind")}
+    assert ("/", "/") not in binds
+    sources = {Path(src) for src, _ in binds}
+    # the data dir around the public dir, the host's home and /etc itself are not bound
+    assert fake_public.parent not in sources and fake_public.parent.parent not in sources
+    assert Path("/etc") not in sources and Path.home() not in sources
+    assert (str(fake_public.resolve()), CANONICAL_PATHS.data) in binds
 
 
 @needs_bwrap

@@ -49,7 +49,9 @@ def test_ids_match_across_text_and_integer_columns() -> None:
 
 def test_duplicate_ids_are_named() -> None:
     with pytest.raises(InvalidSubmission, match=r"1 duplicate id\(s\): 'b'"):
-        align_to_answers(pd.DataFrame({"id": ["a", "b", "b"]}), pd.DataFrame({"id": ["a", "b"]}), "id")
+        align_to_answers(
+            pd.DataFrame({"id": ["a", "b", "b"]}), pd.DataFrame({"id": ["a", "b"]}), "id"
+        )
 
 
 def test_long_id_lists_are_shortened() -> None:
@@ -59,7 +61,13 @@ def test_long_id_lists_are_shortened() -> None:
     assert len(str(caught.value)) < 300
 
 
-@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=3)), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=3)),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_numeric_column_returns_finite_floats_or_raises_invalid(values: list) -> None:
     frame = pd.DataFrame({"x": pd.Series(values, dtype=object)})
     try:

@@ -14,7 +14,7 @@ import pytest
 
 from mle_inspect.competitions import get_competition
 from mle_inspect.scorers import InvalidSubmission, grade_content, score_submission
-from tests.conftest import DEMO_IDS
+from tests.conftest import DEMO_IDS, DemoPreparer
 
 
 def answers(data_dir: Path, cid: str) -> pd.DataFrame:
@@ -47,16 +47,22 @@ BEST = {
 }
 
 
+@pytest.fixture
+def data_dir(prepare_demo: DemoPreparer, cid: str) -> Path:
+    """The shared demo data dir with (at least) this test's competition prepared."""
+    return prepare_demo(cid)
+
+
 @pytest.mark.parametrize("cid", DEMO_IDS)
-def test_perfect_submission_scores_the_best_value(demo_data_dir: Path, cid: str) -> None:
-    score = score_submission(cid, perfect(demo_data_dir, cid), answers(demo_data_dir, cid))
+def test_perfect_submission_scores_the_best_value(data_dir: Path, cid: str) -> None:
+    score = score_submission(cid, perfect(data_dir, cid), answers(data_dir, cid))
     assert score == pytest.approx(BEST[cid], abs=1e-5)
 
 
 @pytest.mark.parametrize("cid", DEMO_IDS)
-def test_row_order_does_not_matter(demo_data_dir: Path, cid: str) -> None:
-    truth = answers(demo_data_dir, cid)
-    sub = sample(demo_data_dir, cid)
+def test_row_order_does_not_matter(data_dir: Path, cid: str) -> None:
+    truth = answers(data_dir, cid)
+    sub = sample(data_dir, cid)
     shuffled = sub.sample(frac=1.0, random_state=3)
     assert score_submission(cid, shuffled, truth) == score_submission(cid, sub, truth)
 
@@ -74,8 +80,8 @@ def expected_constant_score(cid: str, sub: pd.DataFrame, truth: pd.DataFrame) ->
 
 
 @pytest.mark.parametrize("cid", DEMO_IDS)
-def test_sample_submission_scores_what_the_metric_says(demo_data_dir: Path, cid: str) -> None:
-    truth, sub = answers(demo_data_dir, cid), sample(demo_data_dir, cid)
+def test_sample_submission_scores_what_the_metric_says(data_dir: Path, cid: str) -> None:
+    truth, sub = answers(data_dir, cid), sample(data_dir, cid)
     assert score_submission(cid, sub, truth) == pytest.approx(
         expected_constant_score(cid, sub, truth), abs=1e-5
     )
@@ -114,7 +120,7 @@ MALFORMED: list[tuple[str, Mutation, str]] = [
     ("non-numeric prediction", lambda f, c: _set(f, target(c), 4, "seven"), "numbers"),
     ("empty file", lambda f, c: b"", "empty"),
     ("header only", lambda f, c: f.iloc[:0], "no rows"),
-    ("not a CSV", lambda f, c: b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe binary", "not a UTF-8"),
+    ("not a CSV", lambda f, c: b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe binary", "text CSV"),
     ("written with the index", lambda f, c: f.to_csv(index=True).encode(), "unexpected column"),
     ("extra column", lambda f, c: f.assign(notes="x"), "unexpected column 'notes'"),
 ]
@@ -131,10 +137,10 @@ def to_bytes(value: pd.DataFrame | bytes) -> bytes:
 @pytest.mark.parametrize("cid", DEMO_IDS)
 @pytest.mark.parametrize(("kind", "mutate", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_malformed_submission_is_invalid_with_a_message(
-    demo_data_dir: Path, cid: str, kind: str, mutate: Mutation, message: str
+    data_dir: Path, cid: str, kind: str, mutate: Mutation, message: str
 ) -> None:
-    content = to_bytes(mutate(sample(demo_data_dir, cid), cid))
-    report = grade_content(cid, content, demo_data_dir)
+    content = to_bytes(mutate(sample(data_dir, cid), cid))
+    report = grade_content(cid, content, data_dir)
     assert not report.valid_submission
     assert report.score is None and report.normalized_score == 0.0
     assert not report.any_medal
@@ -147,12 +153,13 @@ def test_malformed_submission_is_invalid_with_a_message(
         assert message in report.message, report.message
 
 
-def test_messages_name_the_offending_ids(demo_data_dir: Path) -> None:
+def test_messages_name_the_offending_ids(prepare_demo: DemoPreparer) -> None:
+    data_dir = prepare_demo("demo-diabetes-progression")
     cid = "demo-diabetes-progression"
-    sub = sample(demo_data_dir, cid)
+    sub = sample(data_dir, cid)
     sub.loc[[5, 9], "progression"] = np.nan
     with pytest.raises(InvalidSubmission) as caught:
-        score_submission(cid, sub, answers(demo_data_dir, cid))
+        score_submission(cid, sub, answers(data_dir, cid))
     message = str(caught.value)
     assert "'progression'" in message and "2 missing" in message
     assert sub.loc[5, "patient_id"] in message and sub.loc[9, "patient_id"] in message
@@ -161,31 +168,39 @@ def test_messages_name_the_offending_ids(demo_data_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "reason"), [(1.5, "outside [0.0, 1.0]"), (-0.1, "outside [0.0, 1.0]")]
 )
-def test_probabilities_outside_0_1_are_invalid(demo_data_dir: Path, value: float, reason: str) -> None:
+def test_probabilities_outside_0_1_are_invalid(
+    prepare_demo: DemoPreparer, value: float, reason: str
+) -> None:
+    data_dir = prepare_demo("demo-tumor-diagnosis")
     cid = "demo-tumor-diagnosis"
-    sub = _set(sample(demo_data_dir, cid), "malignant", 7, value)
-    report = grade_content(cid, to_bytes(sub), demo_data_dir)
+    sub = _set(sample(data_dir, cid), "malignant", 7, value)
+    report = grade_content(cid, to_bytes(sub), data_dir)
     assert not report.valid_submission and reason in report.message
 
 
-def test_probability_rows_must_sum_to_one(demo_data_dir: Path) -> None:
+def test_probability_rows_must_sum_to_one(prepare_demo: DemoPreparer) -> None:
+    data_dir = prepare_demo("demo-wine-cultivars")
     cid = "demo-wine-cultivars"
-    sub = sample(demo_data_dir, cid)
+    sub = sample(data_dir, cid)
     sub.loc[2, "cultivar_a"] = 0.9
-    report = grade_content(cid, to_bytes(sub), demo_data_dir)
+    report = grade_content(cid, to_bytes(sub), data_dir)
     assert not report.valid_submission and "sum to 1" in report.message
 
 
-def test_numeric_labels_written_as_floats_still_match(demo_data_dir: Path) -> None:
+def test_numeric_labels_written_as_floats_still_match(prepare_demo: DemoPreparer) -> None:
+    data_dir = prepare_demo("demo-digits")
     cid = "demo-digits"
-    sub = perfect(demo_data_dir, cid)
+    sub = perfect(data_dir, cid)
     sub["label"] = sub["label"].astype(float)
-    assert score_submission(cid, sub, answers(demo_data_dir, cid)) == 1.0
+    assert score_submission(cid, sub, answers(data_dir, cid)) == 1.0
 
 
-def test_a_perfect_submission_wins_gold_and_the_report_is_complete(demo_data_dir: Path) -> None:
+def test_a_perfect_submission_wins_gold_and_the_report_is_complete(
+    prepare_demo: DemoPreparer,
+) -> None:
+    data_dir = prepare_demo("demo-wine-cultivars")
     cid = "demo-wine-cultivars"
-    report = grade_content(cid, to_bytes(perfect(demo_data_dir, cid)), demo_data_dir)
+    report = grade_content(cid, to_bytes(perfect(data_dir, cid)), data_dir)
     assert report.valid_submission and report.gold_medal and report.any_medal
     assert report.thresholds_source and "leaderboard" in report.thresholds_source
     assert report.leaderboard_size is not None and report.leaderboard_size >= 30
@@ -194,7 +209,8 @@ def test_a_perfect_submission_wins_gold_and_the_report_is_complete(demo_data_dir
     assert report.normalized_score > 1.0  # better than the ladder's gold threshold
 
 
-def test_no_submission_is_invalid_and_says_so(demo_data_dir: Path) -> None:
-    report = grade_content("demo-digits", None, demo_data_dir, submission_path="/x/submission.csv")
+def test_no_submission_is_invalid_and_says_so(prepare_demo: DemoPreparer) -> None:
+    data_dir = prepare_demo("demo-digits")
+    report = grade_content("demo-digits", None, data_dir, submission_path="/x/submission.csv")
     assert not report.valid_submission and not report.submission_exists
     assert "no submission file at /x/submission.csv" in report.message

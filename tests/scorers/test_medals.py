@@ -74,7 +74,8 @@ def test_medals_higher_is_better_with_ties(score: float, expected: str | None) -
 
 
 @pytest.mark.parametrize(
-    ("score", "expected"), [(0.5, "gold"), (1.0, "gold"), (2.0, "silver"), (3.0, "bronze"), (3.5, None)]
+    ("score", "expected"),
+    [(0.5, "gold"), (1.0, "gold"), (2.0, "silver"), (3.0, "bronze"), (3.5, None)],
 )
 def test_medals_lower_is_better_with_ties(score: float, expected: str | None) -> None:
     won = medals(score, LOW, lower_is_better=True)

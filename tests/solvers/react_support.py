@@ -96,7 +96,7 @@ def run_competition(
         **task_args,
     )
     [log] = inspect_eval(task, model=model, log_dir=str(log_dir), display="none")
-    assert log.status == "success", log.error
+    assert log.status == "success", (log.status, log.error, [s.error for s in log.samples or []])
     return only_sample(log)
 
 
@@ -146,7 +146,8 @@ def agent_notes(sample: EvalSample, kind: str = "status") -> list[ChatMessageUse
     return [
         m
         for m in sample.messages
-        if isinstance(m, ChatMessageUser) and kind in (m.metadata or {}).get(MESSAGE_TAG, [])
+        if isinstance(m, ChatMessageUser)
+        and kind in str((m.metadata or {}).get(MESSAGE_TAG, "")).split()
     ]
 
 

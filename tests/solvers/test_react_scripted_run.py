@@ -147,3 +147,35 @@ def test_no_tool_output_contains_an_answer_value(scripted_run) -> None:  # noqa:
     texts = tool_texts(sample)
     assert len(texts) >= len(STEPS)
     assert answer_leaks(texts, values) == []
+
+
+def test_every_bash_and_python_call_reports_its_exit_status(scripted_run) -> None:  # noqa: ANN001
+    sample, _, _ = scripted_run
+    calls = [
+        m
+        for m in sample.messages
+        if isinstance(m, ChatMessageTool) and m.function in ("bash", "python")
+    ]
+    assert len(calls) == sum(tool in ("bash", "python") for _, tool, _ in STEPS)
+    assert all(m.text.rstrip().endswith("[exit status 0]") for m in calls), [m.text for m in calls]
+
+
+def test_a_refused_submit_shows_its_reason_in_the_transcript(scripted_run) -> None:  # noqa: ANN001
+    from inspect_ai.event import InfoEvent
+
+    sample, _, _ = scripted_run
+    notes = [
+        str(e.data) for e in sample.events if isinstance(e, InfoEvent) and e.source == "submit"
+    ]
+    assert len(notes) == 1
+    assert notes[0].startswith("**submit refused.** submission refused:")
+    assert "unexpected column 'Unnamed: 0'" in notes[0]
+
+
+def test_status_message_metadata_is_plain_scalars(scripted_run) -> None:  # noqa: ANN001
+    sample, _, _ = scripted_run
+    for message in agent_notes(sample, "status"):
+        assert all(
+            value is None or isinstance(value, str | int | float)
+            for value in (message.metadata or {}).values()
+        ), message.metadata

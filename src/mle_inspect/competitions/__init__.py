@@ -1,7 +1,6 @@
 """The competition registry: one source of truth per competition."""
 
-from ._model import Competition, Complexity, GradingSpec, MedalThresholds
-from ._registry import (
+from ._catalog import (
     SPLIT_NAMES,
     UnknownCompetition,
     all_competitions,
@@ -9,6 +8,7 @@ from ._registry import (
     resolve_ids,
     split_ids,
 )
+from ._model import Competition, Complexity, GradingSpec, MedalThresholds
 
 __all__ = [
     "SPLIT_NAMES",

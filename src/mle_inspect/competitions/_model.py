@@ -72,6 +72,10 @@ class Competition(BaseModel):
     """Answers file, relative to the prepared directory."""
     sample_submission: str = "public/sample_submission.csv"
     """Sample submission, relative to the prepared directory."""
+    sample_submission_archive: str | None = None
+    """Where MLE-bench keeps the sample submission private, the public archive (relative to
+    the prepared directory) whose one member is the agent's copy of it: extracted on the host
+    to ``public/sample_submission.csv`` when a sample is built (see ``tasks._public_sample``)."""
     split_notes: str = ""
     grading: GradingSpec | None = None
     prepare: str | None = None
@@ -96,15 +100,10 @@ class Competition(BaseModel):
     @property
     def registry_thresholds(self) -> MedalThresholds | None:
         """The medal thresholds the published MLE-bench results were graded with."""
-        values = (
-            self.gold_threshold,
-            self.silver_threshold,
-            self.bronze_threshold,
-            self.median_threshold,
-        )
-        if any(v is None for v in values):
+        gold, silver = self.gold_threshold, self.silver_threshold
+        bronze, median = self.bronze_threshold, self.median_threshold
+        if gold is None or silver is None or bronze is None or median is None:
             return None
-        gold, silver, bronze, median = values
         return MedalThresholds(
             gold=gold, silver=silver, bronze=bronze, median=median, source="registry"
-        )  # type: ignore[arg-type]
+        )

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from .._hooks import load_hook
 from ..competitions import Competition
+from ._context import Preparation, ProgressSink, preparing
 from ._layout import MARKER_NAME, CompetitionPaths
+from ._lock import competition_lock
 from .descriptions import copy_obfuscated_description, resolve_mlebench_dir
 from .kaggle import local_archive
 
@@ -26,8 +28,8 @@ PREPARE_FORMAT_VERSION = 1
 RAW_MARKER = ".mle-inspect-raw.json"
 """Written into raw/ once the Kaggle archive is fully extracted there (resume point)."""
 
-Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: bytes downloaded/extracted, for progress bars."""
+Progress = ProgressSink
+"""``progress(stage, done, total, unit)``: for the progress bars of each competition."""
 
 
 class PrepareStatus(StrEnum):
@@ -112,13 +114,17 @@ def ensure_raw(
         expected_md5=checksums_for(competition.id).zip_md5,
         skip_verify=skip_verify,
         log=log,
-        progress=None if progress is None else (lambda done, total: progress("md5", done, total)),
+        progress=None
+        if progress is None
+        else (lambda done, total: progress("md5", done, total, "bytes")),
     )
     log(f"{competition.id}: extracting {archive.name}")
     extract_atomically(
         archive,
         paths.raw,
-        None if progress is None else (lambda done, total: progress("extract", done, total)),
+        None
+        if progress is None
+        else (lambda done, total: progress("extract", done, total, "bytes")),
     )
     marker.write_text(json.dumps({"archive": archive.name}))
     return f"extracted {archive.name}"
@@ -143,6 +149,9 @@ def prepare_competition(
     place at the end, so an interrupted run leaves no half-written preparation behind.
     ``mlebench_dir`` (else ``$MLE_INSPECT_MLEBENCH_DIR``) supplies description.md, the
     obfuscated description and leaderboard.csv from an MLE-bench checkout.
+    One process at a time prepares a competition: a second one waits for the first and
+    then reuses its result. Prepare hooks run inside a context that gives them
+    ``mle_inspect.data.progress`` and the data dir's salt.
     """
     if is_prepared(paths, competition) and not force:
         return PrepareStatus.SKIPPED
@@ -153,8 +162,30 @@ def prepare_competition(
         )
     prepare = load_hook(competition.prepare)
     checkout = resolve_mlebench_dir(mlebench_dir)  # else $MLE_INSPECT_MLEBENCH_DIR
-    paths.root.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temps(paths.root)
+    with competition_lock(paths.root, competition.id, log) as waited:
+        if is_prepared(paths, competition) and (waited or not force):
+            if waited:
+                log(f"{competition.id}: reusing the preparation the other process finished")
+            return PrepareStatus.SKIPPED
+        _remove_stale_temps(paths.root)  # safe: only the lock holder makes temporary dirs
+        with preparing(Preparation(paths, progress)):
+            _prepare_locked(
+                competition, paths, prepare, checkout, log, client, skip_verify, progress
+            )
+    return PrepareStatus.PREPARED
+
+
+def _prepare_locked(
+    competition: Competition,
+    paths: CompetitionPaths,
+    prepare: Callable[[Path, Path, Path], None],
+    checkout: Path | None,
+    log: Callable[[str], None],
+    client: KaggleClient | None,
+    skip_verify: bool,
+    progress: Progress | None,
+) -> None:
+    """Download, extract, prepare into a temp dir and rename it into place (lock held)."""
     started = time.monotonic()
     facts: dict[str, object] = {}
     if needs_kaggle(competition):
@@ -211,7 +242,6 @@ def prepare_competition(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PrepareStatus.PREPARED
 
 
 def _finish_kaggle(
@@ -270,7 +300,10 @@ def _make_read_only(public: Path) -> None:
 
 
 def _remove_stale_temps(root: Path) -> None:
-    """Leftovers of an interrupted run (prepare or replace) are never reused."""
+    """Leftovers of an interrupted run (prepare or replace) are never reused.
+
+    Call only with the competition's lock held: then no live process owns them.
+    """
     for leftover in [*root.glob(".prepare-*"), *root.glob(".old-*")]:
         _make_writable(leftover)
         shutil.rmtree(leftover, ignore_errors=True)

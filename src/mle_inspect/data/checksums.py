@@ -17,6 +17,18 @@ from pathlib import Path
 
 _CHUNK = 4 * 1024 * 1024
 
+UNREPRODUCIBLE: dict[tuple[str, str], str] = {
+    ("icecube-neutrinos-in-deep-ice", "public/train_meta.parquet"): (
+        "parquet bytes depend on the writer library and its version; MLE-bench's own prepare "
+        "does not reproduce this MD5 either (its issue #58)"
+    ),
+    ("icecube-neutrinos-in-deep-ice", "public/test_meta.parquet"): (
+        "parquet bytes depend on the writer library and its version (MLE-bench issue #58)"
+    ),
+}
+"""Prepared files whose published MD5 no preparation can reproduce, with the reason. They
+are not verified (their rows and columns are checked by the prepare tests instead)."""
+
 
 @dataclass(frozen=True)
 class CompetitionChecksums:
@@ -28,6 +40,8 @@ class CompetitionChecksums:
 
 @dataclass(frozen=True)
 class Mismatch:
+    """A file whose MD5 differs from the recorded one (or is missing)."""
+
     relpath: str
     expected: str
     actual: str | None
@@ -59,6 +73,7 @@ def load_checksums() -> dict[str, CompetitionChecksums]:
 
 
 def checksums_for(competition_id: str) -> CompetitionChecksums:
+    """The recorded checksums of one competition (empty when none are known)."""
     return load_checksums().get(competition_id, CompetitionChecksums())
 
 
@@ -96,6 +111,8 @@ def verify_prepared(competition_id: str, prepared: Path) -> tuple[list[str], lis
     verified: list[str] = []
     mismatches: list[Mismatch] = []
     for relpath, expected in sorted(checksums_for(competition_id).files.items()):
+        if (competition_id, relpath) in UNREPRODUCIBLE:
+            continue
         path = prepared / relpath
         actual = md5_file(path) if path.is_file() else None
         if actual == expected:

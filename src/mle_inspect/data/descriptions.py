@@ -42,6 +42,7 @@ def checkout_competition_dir(mlebench_dir: Path | None, competition_id: str) -> 
 def checkout_description(
     competition_id: str, mlebench_dir: Path | None, variant: Variant = "standard"
 ) -> Path | None:
+    """The checkout's description file for ``variant``, or None without one."""
     folder = checkout_competition_dir(mlebench_dir, competition_id)
     path = folder / _FILES[variant] if folder else None
     return path if path is not None and path.is_file() else None

@@ -13,10 +13,11 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from .._extras import install_hint
 from .checksums import cached_md5
 
 T = TypeVar("T")
@@ -27,7 +28,7 @@ and either
   - save kaggle.json (legacy key) to ~/.kaggle/kaggle.json (chmod 600), or
   - export KAGGLE_USERNAME=<user> KAGGLE_KEY=<key>, or
   - export KAGGLE_API_TOKEN=<token> (or save it to ~/.kaggle/access_token).
-Install the client with: pip install 'mle-inspect[kaggle]'"""
+Install the client with: """ + install_hint("kaggle")
 
 
 class KaggleError(RuntimeError):
@@ -35,11 +36,15 @@ class KaggleError(RuntimeError):
 
 
 class CredentialsMissing(KaggleError):
+    """No Kaggle credentials were found; the message says where to put them."""
+
     def __init__(self, detail: str = "") -> None:
         super().__init__(CREDENTIALS_HELP + (f"\n({detail})" if detail else ""))
 
 
 class RulesNotAccepted(KaggleError):
+    """Kaggle refused the download until the competition's rules are accepted."""
+
     def __init__(self, competition_id: str) -> None:
         self.competition_id = competition_id
         super().__init__(
@@ -54,6 +59,8 @@ class TransientKaggleError(KaggleError):
 
 
 class ChecksumMismatch(KaggleError):
+    """A download's MD5 differs from the one MLE-bench recorded."""
+
     def __init__(self, what: str, expected: str, actual: str) -> None:
         self.expected, self.actual = expected, actual
         super().__init__(
@@ -64,6 +71,7 @@ class ChecksumMismatch(KaggleError):
 
 
 def rules_url(competition_id: str) -> str:
+    """The page where a user accepts a competition's rules."""
     return f"https://www.kaggle.com/competitions/{competition_id}/rules"
 
 
@@ -99,9 +107,9 @@ class KaggleApiClient:
     """The real client, wrapping the official ``kaggle`` package (imported on first use)."""
 
     def __init__(self) -> None:
-        self._api = None
+        self._api: Any = None
 
-    def _connect(self):  # noqa: ANN202 - kaggle's KaggleApi, an optional dependency
+    def _connect(self) -> Any:  # kaggle's KaggleApi: an optional dependency without types
         if self._api is not None:
             return self._api
         try:
@@ -112,7 +120,7 @@ class KaggleApiClient:
             if find_credentials() is None:
                 raise CredentialsMissing() from ex
             raise KaggleError(
-                f"the kaggle package is not installed ({ex}); pip install 'mle-inspect[kaggle]'"
+                f"the kaggle package is not installed ({ex}); {install_hint('kaggle')}"
             ) from ex
         api = KaggleApi()
         try:
@@ -124,6 +132,7 @@ class KaggleApiClient:
         return api
 
     def download_competition(self, competition_id: str, dest_dir: Path) -> Path:
+        """Download the competition's files into ``dest_dir``; returns the downloaded file."""
         api = self._connect()
         dest_dir.mkdir(parents=True, exist_ok=True)
         with _translate_errors(competition_id):
@@ -131,6 +140,7 @@ class KaggleApiClient:
         return _single_download(dest_dir, competition_id)
 
     def download_leaderboard(self, competition_id: str, dest_dir: Path) -> Path:
+        """Download the public leaderboard into ``dest_dir``; returns the downloaded file."""
         api = self._connect()
         dest_dir.mkdir(parents=True, exist_ok=True)
         with _translate_errors(competition_id):
@@ -150,7 +160,7 @@ def _single_download(dest_dir: Path, competition_id: str) -> Path:
 
 
 @contextlib.contextmanager
-def _translate_errors(competition_id: str):  # noqa: ANN202
+def _translate_errors(competition_id: str) -> Iterator[None]:
     """Map requests/HTTP errors from the kaggle package to ours (403 = rules not accepted)."""
     try:
         yield
@@ -235,7 +245,7 @@ def download_archive(
         staging = root / ".download"
         log(f"{competition_id}: downloading from Kaggle")
         downloaded = with_retries(
-            lambda: client.download_competition(competition_id, staging),  # type: ignore[union-attr]
+            lambda: client.download_competition(competition_id, staging),
             log=log,
             sleep=sleep,
         )

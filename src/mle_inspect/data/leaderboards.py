@@ -13,9 +13,13 @@ import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .descriptions import checkout_competition_dir
 from .kaggle import KaggleClient, KaggleError, with_retries
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SOURCE_FILE = "leaderboard.source.json"
 
@@ -48,7 +52,7 @@ def fetch_leaderboard(
     return _record(target_dir, "kaggle api (leaderboard download; public leaderboard)")
 
 
-def _read_board(path: Path):  # noqa: ANN202 - pandas DataFrame, imported lazily
+def _read_board(path: Path) -> pd.DataFrame:
     """Kaggle's CSV (inside a zip or not) with its ``Score`` column renamed to ``score``."""
     import pandas as pd
 

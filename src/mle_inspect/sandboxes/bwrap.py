@@ -1,10 +1,12 @@
 """Isolation for the local sandbox with bubblewrap: Docker's paths, no network, host read-only.
 
 One long-lived, namespaced ``sleep`` (the *holder*) is started per sample with ``bwrap``: new
-user, mount, pid, network, ipc and uts namespaces; the host's root bound read-only; ``/tmp``,
-``/run``, ``/home``, the user's home, the data dir and the workspace root covered by empty
-tmpfs mounts; the competition's public data bound read-only at ``/home/data`` and the
-sample's writable directories at ``/home/submission`` and the rest. Each command then joins
+user, mount, pid, network, ipc and uts namespaces, and a root that shows an allow-list: the
+system dirs (``/usr``, ``/bin``, ``/lib*``, ``/sbin``) and what programs read from ``/etc``,
+read-only; the interpreter in use, read-only; empty ``/tmp``, ``/var/tmp`` and ``/run``; the
+competition's public data read-only at ``/home/data`` and the sample's writable directories
+at ``/home/submission`` and the rest. Nothing else of the host is there: no home, data or
+log dir, no ``/srv``, ``/mnt``, ``/media``, ``/opt``, and no host socket. Each command then joins
 those namespaces with ``nsenter`` and drops every capability, so processes the agent starts
 in the background keep running between commands (as in Docker) and all of them end when the
 holder is killed at sample cleanup. ``/proc`` shows only the sandbox's processes, so the
@@ -20,7 +22,6 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable
 from logging import getLogger
 from pathlib import Path
 from typing import BinaryIO
@@ -70,70 +71,82 @@ def bwrap_available() -> str | None:
     return None
 
 
-def hidden_paths(data_dir: Path | None, workspace_root: Path) -> list[Path]:
-    """Host directories covered by an empty tmpfs: other samples, answers, homes, sockets."""
-    candidates = [
-        Path("/tmp"),
-        Path("/var/tmp"),
-        Path("/run"),
-        Path("/home"),
-        Path("/root"),
-        Path.home(),
-        workspace_root,
-        *([data_dir] if data_dir is not None else []),
-    ]
-    hidden: list[Path] = []
-    for path in candidates:
-        try:
-            real = path.resolve()
-        except OSError:
-            continue
-        if real.is_dir() and real != Path("/") and real not in hidden:
-            hidden.append(real)
-    # a covered parent hides its children already; keep the list short and ordered
-    return [p for p in hidden if not any(p != q and p.is_relative_to(q) for q in hidden)]
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+"""Shown read-only (or as the same symlink, on merged-/usr systems)."""
+ETC_ENTRIES = (
+    "passwd", "group", "nsswitch.conf", "hosts", "host.conf", "gai.conf", "protocols",
+    "services", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "ssl", "ca-certificates",
+    "ca-certificates.conf", "pki", "alternatives", "localtime", "timezone", "mime.types",
+    "os-release", "lsb-release", "debian_version", "profile", "profile.d", "bash.bashrc",
+    "bashrc", "inputrc", "terminfo", "fonts", "locale.alias", "locale.conf", "magic",
+    "matplotlibrc",
+)  # fmt: skip
+"""What programs read from /etc. Not /etc itself: it may hold shadow files, keys and
+credentials of host services."""
 
 
-def exposed_paths() -> list[Path]:
-    """Read-only paths the sandbox needs even when they sit under a hidden directory."""
+def python_paths() -> list[Path]:
+    """Read-only paths the interpreter in use needs when it lives outside ``/usr``.
+
+    The venv (``sys.prefix``), the installation it was made from (``sys.base_prefix``, such
+    as ``~/.pyenv/versions/3.11.7``) and the directory of the real executable, and nothing
+    around them (not the home or the project they sit in).
+    """
     paths: list[Path] = []
-    for prefix in {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parent.parent)}:
+    candidates = {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parent.parent)}
+    for prefix in sorted(candidates):
         real = Path(prefix).resolve()
-        if real.is_dir() and real != Path("/") and real not in paths:
-            paths.append(real)
+        if not real.is_dir() or any(real.is_relative_to(d) for d in ("/usr", *paths)):
+            continue
+        if real == Path("/"):
+            continue
+        paths = [p for p in paths if not p.is_relative_to(real)] + [real]
     return sorted(paths)
 
 
-def holder_command(
-    root: Path,
-    public: Path,
-    hidden: Iterable[Path],
-    exposed: Iterable[Path],
-    description: Path | None = None,
-) -> list[str]:
-    """The bwrap command line of a sample's holder process.
+def system_args() -> list[str]:
+    """bwrap arguments showing the system the agent needs, read-only, and nothing else."""
+    args: list[str] = []
+    for name in SYSTEM_DIRS:
+        path = Path(name)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            args += ["--ro-bind", name, name]
+    for entry in ETC_ENTRIES:
+        args += ["--ro-bind-try", f"/etc/{entry}", f"/etc/{entry}"]
+    for path in python_paths():
+        args += ["--ro-bind", str(path), str(path)]
+    return args
 
-    ``description``, when given, is bound read-only over ``/home/data/description.md``.
+
+def holder_command(root: Path, public: Path, description: Path | None = None) -> list[str]:
+    """The bwrap command line of a sample's holder process: an allow-list of mounts.
+
+    ``public`` is bound after resolving every symlink, so only the public dir itself is
+    shown, never the prepared dir or data dir around it. ``description``, when given, is
+    bound read-only over ``/home/data/description.md``.
     """
     args = [
         "bwrap",
         "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-        "--ro-bind", "/", "/",
+        *system_args(),
+        "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--dir", "/home",
     ]  # fmt: skip
-    for path in hidden:
-        args += ["--tmpfs", str(path)]
-    for path in exposed:
-        args += ["--ro-bind", str(path), str(path)]
-    args += ["--ro-bind", str(public.resolve()), CANONICAL_PATHS.data]
+    args += ["--ro-bind", str(public.resolve(strict=True)), CANONICAL_PATHS.data]
     if description is not None:
         args += ["--ro-bind", str(description.resolve()), f"{CANONICAL_PATHS.data}/description.md"]
     for name in ("submission", "code", "logs", "workspace"):
         args += ["--bind", str(root / name), getattr(CANONICAL_PATHS, name)]
     args += ["--bind", str(root / "home"), AGENT_HOME]
-    for device in sorted(Path("/dev").glob("nvidia*")) + [Path("/dev/dri")]:
+    args += ["--dev", "/dev", "--proc", "/proc"]
+    gpus = sorted(Path("/dev").glob("nvidia*"))
+    for device in [*gpus, Path("/dev/dri")]:
         args += ["--dev-bind-try", str(device), str(device)]
-    args += ["--dev", "/dev", "--proc", "/proc", "--cap-drop", "ALL"]
+    if gpus:
+        args += ["--ro-bind-try", "/sys", "/sys"]  # CUDA and nvidia-smi read the PCI tree
+    args += ["--cap-drop", "ALL"]
     args += ["--chdir", CANONICAL_PATHS.workspace, "--"]
     args += ["sh", "-c", _HOLD]
     return args
@@ -173,6 +186,10 @@ class Holder:
         # namespaces, and joining the nested one gives no right to join those: join the owner
         # of the network namespace instead (kept open here, handed to nsenter by path).
         self._userns_fd = _owning_userns(f"/proc/{self.pid}/ns/net")
+        # the holder's own processes (bwrap's init and the sleep): all that a halt keeps
+        from . import _procs
+
+        self._holder_pids = _procs.with_descendants([self.pid], _procs.scan(details=False))
 
     def wrap(self, cmd: list[str], cwd: str) -> list[str]:
         """``cmd`` as run inside the namespaces, without capabilities, from ``cwd``."""
@@ -182,6 +199,22 @@ class Holder:
             "--", "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs",
             "--", "sh", "-c", 'cd -- "$1" || exit 126; shift; exec "$@"', "sh", cwd, *cmd,
         ]  # fmt: skip
+
+    def kill_all_but_holder(self) -> int:
+        """Kill every process in the sandbox's pid namespace except the holder itself."""
+        from . import _procs
+
+        try:
+            namespace = os.readlink(f"/proc/{self.pid}/ns/pid")
+        except OSError:
+            return 0  # the holder is gone, and every process with it
+        keep = _procs.with_descendants([self.pid], _procs.scan(details=False))
+        keep = {pid for pid in keep if pid in self._holder_pids}
+        return _procs.kill_until_gone(
+            lambda procs: {
+                pid for pid, info in procs.items() if info.pid_ns == namespace and pid not in keep
+            }
+        )
 
     def stop(self) -> None:
         """Kill the holder: every process in its pid namespace dies with it."""

@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .options import AGENT_USER, SandboxOptions, size_bytes, write_cached
+from .options import AGENT_USER, SandboxOptions, size_bytes, thread_count, thread_env, write_cached
 from .paths import CANONICAL_PATHS
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 PIDS_LIMIT = 8192
 """Enough for parallel data loaders; stops a fork bomb from taking the host down."""
 
@@ -41,7 +40,9 @@ def compose_config(
         "shm_size": options.shm,
         "pids_limit": PIDS_LIMIT,
         "security_opt": ["no-new-privileges:true"],
-        "environment": CANONICAL_PATHS.as_env(),
+        # docker passes no host variable unless named; a name without a value is taken from
+        # the environment of `docker compose` (never written into this file)
+        "environment": {**CANONICAL_PATHS.as_env(), **dict.fromkeys(options.env_allow)},
         "volumes": [
             {
                 "type": "bind",
@@ -68,8 +69,7 @@ def compose_config(
         service["cpus"] = options.cpus
         # containers report the host's CPU count; OpenMP/BLAS pools sized to it thrash under
         # a CPU quota, so size them to the limit
-        threads = str(max(1, int(options.cpus)))
-        service["environment"] |= {name: threads for name in THREAD_VARS}
+        service["environment"] |= thread_env(thread_count(options.cpus))
     if options.memory is not None:
         service["mem_limit"] = options.memory
         # no swap beyond the limit, or the limit only slows a runaway job down

@@ -20,10 +20,38 @@ _SHOW = 5
 _T = TypeVar("_T")
 
 
+_VALUE_CHARS = 60
+_LIST_SHOW = 40
+
+
+def _short_repr(value: Any) -> str:
+    """``repr(value)``, cut to about ``_VALUE_CHARS`` characters without building the whole
+    repr of a huge cell first (a 500 MB line must not become a 500 MB message).
+    """
+    if isinstance(value, str | bytes) and len(value) > _VALUE_CHARS:
+        return f"{value[:_VALUE_CHARS]!r}… ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= _VALUE_CHARS else f"{text[:_VALUE_CHARS]}…"
+
+
+def _plain(value: Any) -> Any:
+    """Numpy scalars as Python values, so messages show ``7``, not ``np.int64(7)``."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) and getattr(value, "ndim", None) == 0 else value
+
+
 def _preview(values: Iterable[Any]) -> str:
-    items = list(values)
-    shown = ", ".join(repr(v) for v in items[:_SHOW])
+    items = values if isinstance(values, list) else list(values)
+    shown = ", ".join(_short_repr(_plain(v)) for v in items[:_SHOW])
     return shown + (f", ... ({len(items) - _SHOW} more)" if len(items) > _SHOW else "")
+
+
+def _columns(columns: Iterable[Any]) -> str:
+    """A column list as ``[...]``, the first ``_LIST_SHOW`` names only for very wide files."""
+    items = list(columns)
+    shown = ", ".join(_short_repr(c) for c in items[:_LIST_SHOW])
+    more = f", ... ({len(items) - _LIST_SHOW:,} more)" if len(items) > _LIST_SHOW else ""
+    return f"[{shown}{more}]"
 
 
 def require_columns(df: pd.DataFrame, columns: Sequence[str], *, exact: bool = False) -> None:
@@ -32,26 +60,28 @@ def require_columns(df: pd.DataFrame, columns: Sequence[str], *, exact: bool = F
     if missing:
         raise InvalidSubmission(
             f"missing column{'s' if len(missing) > 1 else ''} {_preview(missing)}; "
-            f"expected columns {list(columns)}, got {list(df.columns)}"
+            f"expected columns {_columns(columns)}, got {_columns(df.columns)}"
         )
     if exact:
         extra = [c for c in df.columns if c not in columns]
         if extra:
             raise InvalidSubmission(
                 f"unexpected column{'s' if len(extra) > 1 else ''} {_preview(extra)}; "
-                f"expected exactly {list(columns)}"
+                f"expected exactly {_columns(columns)}"
             )
 
 
 def require_answer_columns(answers: pd.DataFrame, columns: Sequence[str]) -> None:
     """The answers have every column the grader reads: a missing one is a preparation
-    fault (GradingError), not the agent's."""
+    fault (GradingError), not the agent's.
+    """
     missing = [c for c in columns if c not in answers.columns]
     if missing:
         raise GradingError(f"the answers file lacks column(s) {missing}: re-prepare it")
 
 
 def require_not_empty(df: pd.DataFrame) -> None:
+    """Reject a submission with no rows."""
     if len(df) == 0:
         raise InvalidSubmission("the submission has no rows")
 
@@ -59,12 +89,15 @@ def require_not_empty(df: pd.DataFrame) -> None:
 def _comparable_ids(submission: pd.Series, answers: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Ids in a form where equal means equal: numbers by value (``1`` matches ``1.0``, as
     the originals' set comparisons did), text as text, and mixed kinds both as text (so
-    ``7`` in one file matches ``"7"`` in the other)."""
+    ``7`` in one file matches ``"7"`` in the other).
+    """
     import pandas as pd
 
     numeric = pd.api.types.is_numeric_dtype
-    if numeric(submission) and numeric(answers) and not (
-        pd.api.types.is_bool_dtype(submission) or pd.api.types.is_bool_dtype(answers)
+    if (
+        numeric(submission)
+        and numeric(answers)
+        and not (pd.api.types.is_bool_dtype(submission) or pd.api.types.is_bool_dtype(answers))
     ):
         if pd.api.types.is_integer_dtype(submission) and pd.api.types.is_integer_dtype(answers):
             return submission, answers
@@ -126,6 +159,28 @@ def align_to_answers(
     return submission.iloc[order].reset_index(drop=True)
 
 
+def require_answer_order(submission: pd.DataFrame, answers: pd.DataFrame, id_column: str) -> None:
+    """Row ``i`` of the submission carries the id of row ``i`` of the answers.
+
+    For originals that paired rows by position and asserted the ids equal: a file with the
+    right ids in another order failed there, so it is invalid here, with the first row
+    out of place named. Run after :func:`align_to_answers` (same ids, same count).
+    """
+    import numpy as np
+
+    sub_ids, ans_ids = _comparable_ids(submission[id_column], answers[id_column])
+    if len(sub_ids) != len(ans_ids):
+        raise InvalidSubmission(f"the submission has {len(sub_ids)} rows; expected {len(ans_ids)}")
+    wrong = sub_ids.to_numpy() != ans_ids.to_numpy()
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        raise InvalidSubmission(
+            f"rows must follow the sample submission's order of column {id_column!r}: "
+            f"data row {row + 1} has {sub_ids.iloc[row]!r}, expected {ans_ids.iloc[row]!r} "
+            f"({int(wrong.sum())} row(s) out of place)"
+        )
+
+
 def _row_labels(df: pd.DataFrame, mask: np.ndarray, id_column: str | None) -> str:
     """Describe offending rows by id when there is one, else by 1-based data row number."""
     import numpy as np
@@ -185,6 +240,7 @@ def require_range(
 
 
 def require_no_missing(df: pd.DataFrame, column: str, *, id_column: str | None = None) -> None:
+    """Reject a submission whose ``column`` has missing values, naming where they are."""
     missing = df[column].isna().to_numpy()
     if missing.any():
         raise InvalidSubmission(
@@ -201,6 +257,7 @@ def require_rows_sum_to_one(
     atol: float = 1e-6,
     id_column: str | None = None,
 ) -> None:
+    """Reject probability rows that do not sum to one within tolerance."""
     import numpy as np
 
     sums = matrix.sum(axis=1)
@@ -219,9 +276,7 @@ def require_row_count(df: pd.DataFrame, expected: int) -> None:
         raise InvalidSubmission(f"the submission has {len(df)} rows; expected {expected}")
 
 
-def require_same_id_set(
-    submission: pd.DataFrame, answers: pd.DataFrame, id_column: str
-) -> None:
+def require_same_id_set(submission: pd.DataFrame, answers: pd.DataFrame, id_column: str) -> None:
     """Every test id appears in the submission and no other id does; duplicates are allowed.
 
     For originals that compared ``set(submission ids) == set(answer ids)`` only. Integer and

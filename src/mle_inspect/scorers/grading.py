@@ -9,9 +9,10 @@ import hashlib
 import io
 import math
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._hooks import load_hook
 from ..competitions import Competition, GradingSpec, MedalThresholds, get_competition
@@ -19,6 +20,7 @@ from ..data import CompetitionPaths, competition_paths, is_prepared, prepare_com
 from . import checks
 from ._errors import GradingError, InvalidSubmission
 from .graders import _common as graders_common
+from .limits import MAX_SUBMISSION_ENV, cap_message, max_submission_bytes
 from .medals import medals, normalized_score, percentile, thresholds_from_leaderboard
 from .metrics import get_metric
 from .report import GradeReport
@@ -30,27 +32,165 @@ if TYPE_CHECKING:
 SCORE_DECIMALS = 5  # the original benchmark rounds every score to 5 decimals
 
 
-def read_submission_csv(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
-    """Parse a submission CSV, turning every parse failure into an InvalidSubmission."""
-    import pandas as pd
+_SCAN_CHUNK = 8 * 1024**2  # bytes read at a time when scanning a submission file
 
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+
+class SubmissionScan(NamedTuple):
+    """What one pass over the raw bytes found, before pandas parses anything."""
+
+    sha256: str
+    lines: int
+    """Newline count: an upper bound on the data rows (quoted fields may hold newlines)."""
+    header_fields: int
+    """Commas in the first line plus one: an upper bound on the columns."""
+
+
+def check_submission_bytes(data: bytes) -> SubmissionScan:
+    """Size cap, NUL bytes and emptiness of in-memory CSV bytes."""
+    cap = max_submission_bytes()
+    if len(data) > cap:
+        raise InvalidSubmission(_too_large(len(data), cap))
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise InvalidSubmission(_binary(nul))
     if not data or data.isspace():
         raise InvalidSubmission("the submission file is empty")
+    end = data.find(b"\n")
+    fields = data.count(b",", 0, end if end >= 0 else len(data)) + 1
+    return SubmissionScan(hashlib.sha256(data).hexdigest(), data.count(b"\n"), fields)
+
+
+def check_submission_file(path: str | os.PathLike[str]) -> SubmissionScan:
+    """Size cap, file type, NUL bytes and emptiness of a CSV file.
+
+    The size is judged from ``stat`` before any byte is read, and the file is then read in
+    fixed-size chunks, so a huge or binary file costs one pass and constant memory.
+    """
+    cap = max_submission_bytes()
     try:
-        frame = pd.read_csv(io.BytesIO(data))
+        info = os.stat(path)
+    except OSError as ex:
+        raise InvalidSubmission(f"the submission file cannot be read ({ex.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidSubmission("the submission is not a regular file")
+    if info.st_size > cap:
+        raise InvalidSubmission(_too_large(info.st_size, cap))
+    digest = hashlib.sha256()
+    offset, lines, has_text = 0, 0, False
+    fields, in_header = 1, True
+    # O_NONBLOCK: a path swapped for a FIFO after the stat above must not block the grader
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        while chunk := handle.read(_SCAN_CHUNK):
+            nul = chunk.find(b"\0")
+            if nul >= 0:
+                raise InvalidSubmission(_binary(offset + nul))
+            has_text = has_text or not chunk.isspace()
+            if in_header:
+                end = chunk.find(b"\n")
+                fields += chunk.count(b",", 0, end if end >= 0 else len(chunk))
+                in_header = end < 0
+            lines += chunk.count(b"\n")
+            digest.update(chunk)
+            offset += len(chunk)
+            if offset > cap:  # the file grew after the stat
+                raise InvalidSubmission(_too_large(offset, cap))
+    if not has_text:
+        raise InvalidSubmission("the submission file is empty")
+    return SubmissionScan(digest.hexdigest(), lines, fields)
+
+
+MAX_COLUMNS = 10_000
+"""Header fields beyond this are refused unparsed: the widest real submission has 121
+columns, and pandas takes minutes over a header of a million."""
+ROWS_PER_ANSWER = 10
+"""A submission may have at most this many lines per answer row (plus ``SPARE_ROWS``)."""
+SPARE_ROWS = 10_000
+
+
+def require_plausible_size(scan: SubmissionScan, answer_rows: int) -> None:
+    """Refuse, before parsing, a file far wider or longer than any grader could accept.
+
+    Every competition's submission has at most 2 rows per answers row (tensorflow2-QA), so
+    ``ROWS_PER_ANSWER`` x that leaves room for the graders that allow repeated ids; a
+    bigger file is an attack on memory (pandas would hold it all), not a submission.
+    """
+    if scan.header_fields > MAX_COLUMNS:
+        raise InvalidSubmission(
+            f"the submission's header has {scan.header_fields:,} fields, over the limit of "
+            f"{MAX_COLUMNS:,}; it was not parsed"
+        )
+    limit = ROWS_PER_ANSWER * answer_rows + SPARE_ROWS
+    if scan.lines > limit:
+        raise InvalidSubmission(
+            f"the submission has {scan.lines:,} lines, over the limit of {limit:,} for a test "
+            f"set of {answer_rows:,} rows ({ROWS_PER_ANSWER} per row + {SPARE_ROWS:,}); "
+            "it was not parsed"
+        )
+
+
+def _too_large(size: int, cap: int) -> str:
+    return (
+        f"the submission is {size:,} bytes, over the {cap:,}-byte cap "
+        f"(set {MAX_SUBMISSION_ENV} to change it)"
+    )
+
+
+def _binary(offset: int) -> str:
+    return f"the submission is binary, not a text CSV (NUL byte at offset {offset:,})"
+
+
+def read_submission_csv(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
+    """Parse a submission CSV, turning every parse failure into an InvalidSubmission.
+
+    Bytes are parsed in memory; a path is checked (:func:`check_submission_file`) and parsed
+    from disk, never read whole into Python first.
+    """
+    if isinstance(source, bytes):
+        check_submission_bytes(source)
+    else:
+        check_submission_file(source)
+    return _parse_csv(source)
+
+
+def _parse_csv(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
+    """Parse with pandas' reader on checked input; its failures become InvalidSubmission."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(io.BytesIO(source) if isinstance(source, bytes) else source)
     except UnicodeDecodeError as ex:
         raise InvalidSubmission(
             f"the submission is not a UTF-8 text CSV (undecodable byte at offset {ex.start})"
         ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as ex:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as ex:
         raise InvalidSubmission(f"the submission is not a readable CSV: {ex}") from None
+    except MemoryError:
+        raise InvalidSubmission("the submission is too large to parse in memory") from None
+    return _huge_ints_as_floats(frame)
+
+
+def _huge_ints_as_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integer columns with a value beyond 64 bits, as floats (``inf`` past 1.8e308).
+
+    pandas keeps such a column as Python ints, which numpy and scikit-learn refuse with an
+    OverflowError; as floats, the graders' finiteness and id checks judge them instead.
+    """
+    import numpy as np
+    import pandas as pd
+
+    for column in [c for c, dtype in frame.dtypes.items() if dtype == np.dtype(object)]:
+        values = frame[column]
+        present = values.dropna()
+        if len(present) and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in present.tolist()
+        ):
+            # float("9" * 400) is inf where float(10**400) raises
+            frame[column] = pd.to_numeric(values.map(str, na_action="ignore"), errors="coerce")
     return frame
 
 
-def score_submission(
-    competition_id: str, submission: pd.DataFrame, answers: pd.DataFrame
-) -> float:
+def score_submission(competition_id: str, submission: pd.DataFrame, answers: pd.DataFrame) -> float:
     """Score a submission frame against the answers frame.
 
     Raises InvalidSubmission for the agent's mistakes; anything else is an infrastructure fault.
@@ -63,9 +203,17 @@ def score_submission(
         value = load_hook(spec.function)(submission, answers, spec)
     else:
         value = grade_columns(submission, answers, spec)
-    if value is None or not math.isfinite(value):
-        raise InvalidSubmission(f"the metric is undefined for this submission (got {value})")
-    return round(float(value), SCORE_DECIMALS)
+    if value is None:
+        raise InvalidSubmission("the grader returned no score for this submission")
+    value = float(value)
+    if math.isnan(value):
+        # MLE-bench quirk kept on purpose: a metric that comes out undefined (a constant
+        # prediction's Pearson r, an all-empty Dice) is a NaN score on a *valid* submission
+        # there; it earns no medal and no percentile, but counts as valid.
+        return math.nan
+    if not math.isfinite(value):
+        raise InvalidSubmission(f"the metric is not finite for this submission (got {value})")
+    return round(value, SCORE_DECIMALS)
 
 
 def grade_columns(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -> float:
@@ -124,22 +272,34 @@ def _labels_like(
 
 
 def validate_content(
-    competition_id: str, content: bytes | None, data_dir: str | os.PathLike[str] | None = None
+    competition_id: str,
+    content: bytes | os.PathLike[str] | None,
+    data_dir: str | os.PathLike[str] | None = None,
 ) -> tuple[bool, str]:
     """Valid or not, with the reason: for agents' tools. Never returns a score.
 
-    Messages name columns, counts and submission-side values only, never answer values.
+    ``content`` is the file's bytes or a path to it (read in chunks, not whole). Messages
+    name columns, counts and submission-side values only, never answer values, and are
+    capped at :data:`~mle_inspect.scorers.limits.MESSAGE_LIMIT` characters.
     """
     if content is None:
         return False, "no submission file"
     competition = get_competition(competition_id)
     answers = load_answers(competition, competition_paths(competition_id, data_dir))
+    source: bytes | Path = content if isinstance(content, bytes) else Path(content)
     try:
-        frame = read_submission_csv(content)
+        scan = (
+            check_submission_bytes(source)
+            if isinstance(source, bytes)
+            else check_submission_file(source)
+        )
+        require_plausible_size(scan, len(answers))
+        frame = _parse_csv(source)
         score_submission(competition_id, frame, answers)
     except InvalidSubmission as ex:
-        return False, str(ex)
-    return True, f"valid submission ({len(frame)} rows, columns {list(frame.columns)})"
+        return False, cap_message(str(ex))
+    columns = checks._preview(frame.columns.tolist())
+    return True, cap_message(f"valid submission ({len(frame)} rows, columns [{columns}])")
 
 
 # ---------------------------------------------------------------------------- files
@@ -176,7 +336,7 @@ def load_answers(competition: Competition, paths: CompetitionPaths) -> pd.DataFr
         fmt = spec.answers_format if spec else "csv"
         keep = (spec.id_column, *spec.answer_columns) if spec and spec.answer_columns else None
         mtime = path.stat().st_mtime_ns
-        return _read_answers_cached(str(path), mtime, fmt, keep).copy()  # type: ignore[arg-type]
+        return _read_answers_cached(str(path), mtime, fmt, keep).copy()
     except Exception as ex:
         raise GradingError(
             f"answers file {path} is unreadable ({ex}); re-prepare with "
@@ -225,20 +385,28 @@ def grade(
     submission_path: str | os.PathLike[str],
     data_dir: str | os.PathLike[str] | None = None,
 ) -> GradeReport:
-    """Grade a submission file against the prepared answers of a competition."""
+    """Grade a submission file against the prepared answers of a competition.
+
+    Anything but a regular file (missing, a directory, a FIFO) is no submission.
+    """
     path = Path(submission_path)
-    content = path.read_bytes() if path.is_file() else None
-    return grade_content(competition_id, content, data_dir, submission_path=str(path))
+    return grade_content(
+        competition_id, path if path.is_file() else None, data_dir, submission_path=str(path)
+    )
 
 
 def grade_content(
     competition_id: str,
-    content: bytes | None,
+    content: bytes | os.PathLike[str] | None,
     data_dir: str | os.PathLike[str] | None = None,
     *,
     submission_path: str | None = None,
 ) -> GradeReport:
-    """Grade submission bytes (None = no submission). Used by the scorer and the CLI."""
+    """Grade a submission given as bytes or as a path to a file (None = no submission).
+
+    Used by the scorer and the CLI. A path is checked (size cap before reading, NUL bytes,
+    file type) and parsed from disk, so memory stays bounded by the parsed frame.
+    """
     competition = get_competition(competition_id)
     paths = competition_paths(competition_id, data_dir)
     answers = load_answers(competition, paths)
@@ -259,11 +427,20 @@ def grade_content(
             message=f"no submission file{where}",
             normalized_score=0.0,
         )
-    base["submission_sha256"] = hashlib.sha256(content).hexdigest()
+    source: bytes | Path = content if isinstance(content, bytes) else Path(content)
     try:
-        frame = read_submission_csv(content)
+        scan = (
+            check_submission_bytes(source)
+            if isinstance(source, bytes)
+            else check_submission_file(source)
+        )
+        base["submission_sha256"] = scan.sha256
+        require_plausible_size(scan, len(answers))
+        frame = _parse_csv(source)
         score = score_submission(competition_id, frame, answers)
     except InvalidSubmission as ex:
+        if isinstance(source, bytes) and base.get("submission_sha256") is None:
+            base["submission_sha256"] = hashlib.sha256(source).hexdigest()
         return GradeReport(
             **base,
             score=None,
@@ -272,8 +449,17 @@ def grade_content(
             message=str(ex),
             normalized_score=0.0,
         )
+    undefined = math.isnan(score)
     report: dict[str, Any] = dict(
-        score=score, valid_submission=True, submission_exists=True, message="valid submission"
+        score=score,
+        valid_submission=True,
+        submission_exists=True,
+        message=(
+            "valid submission, but the metric is undefined for it (NaN): no medal, percentile "
+            "0, as MLE-bench counts it"
+            if undefined
+            else "valid submission"
+        ),
     )
     if thresholds is not None:
         won = medals(score, thresholds, competition.lower_is_better)
@@ -284,9 +470,16 @@ def grade_content(
             above_median=won["above_median"],
         )
     if board is not None:
-        report["percentile"] = percentile(score, board, competition.lower_is_better)
-    report["normalized_score"] = normalized_score(
-        score, base["sample_submission_score"], thresholds.gold if thresholds else None
+        # an undefined score beats no leaderboard entry
+        report["percentile"] = (
+            0.0 if undefined else percentile(score, board, competition.lower_is_better)
+        )
+    report["normalized_score"] = (
+        0.0
+        if undefined
+        else normalized_score(
+            score, base["sample_submission_score"], thresholds.gold if thresholds else None
+        )
     )
     return GradeReport(**base, **report)
 
@@ -295,7 +488,8 @@ def _context(
     competition: Competition, paths: CompetitionPaths
 ) -> tuple[MedalThresholds | None, list[float] | None, dict[str, Any]]:
     """Facts that do not depend on the file: the medal thresholds, the leaderboard scores, and
-    the GradeReport fields describing them and the sample submission's score."""
+    the GradeReport fields describing them and the sample submission's score.
+    """
     leaderboard = load_leaderboard(paths)
     thresholds = competition.registry_thresholds
     if thresholds is None and leaderboard is not None:

@@ -49,4 +49,4 @@ def cap_message(message: str, limit: int = MESSAGE_LIMIT) -> str:
     head = room * 3 // 4
     tail = room - head
     cut = len(message) - head - tail
-    return f"{message[:head]} … [{cut:,} characters cut] … {message[len(message) - tail:]}"
+    return f"{message[:head]} … [{cut:,} characters cut] … {message[len(message) - tail :]}"

@@ -71,9 +71,7 @@ def percentile(score: float | None, leaderboard: Sequence[float], lower_is_bette
     return float(100.0 * (beaten + 0.5 * tied) / board.size)
 
 
-def normalized_score(
-    score: float | None, sample_score: float | None, gold: float | None
-) -> float:
+def normalized_score(score: float | None, sample_score: float | None, gold: float | None) -> float:
     """(score - sample-submission score) / (gold - sample-submission score).
 
     1 is gold, 0 is no better than the sample submission; NaN when the sample submission

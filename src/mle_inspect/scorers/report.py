@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from .limits import cap_message
 
 
 class GradeReport(BaseModel):
+    """The result of grading one submission, in MLE-bench's grading-report fields."""
+
     model_config = ConfigDict(frozen=True)
 
     competition_id: str
@@ -16,7 +20,9 @@ class GradeReport(BaseModel):
     valid_submission: bool
     submission_exists: bool
     message: str
-    """Why a submission is invalid, or a short summary when it is valid."""
+    """Why a submission is invalid, or a short summary when it is valid; at most
+    ``limits.MESSAGE_LIMIT`` characters, saying what was cut (it is stored in logs twice
+    and printed by the CLI, and an agent's file can make it arbitrarily long)."""
     is_lower_better: bool
     gold_threshold: float | None = None
     silver_threshold: float | None = None
@@ -37,17 +43,21 @@ class GradeReport(BaseModel):
     submission_path: str | None = None
     submission_sha256: str | None = None
 
+    @field_validator("message")
+    @classmethod
+    def _capped(cls, message: str) -> str:
+        return cap_message(message)
+
     @property
     def any_medal(self) -> bool:
+        """Whether any of gold, silver or bronze was reached."""
         return self.gold_medal or self.silver_medal or self.bronze_medal
 
     def summary(self) -> str:
         """One line for humans: score, medal, percentile."""
         if not self.valid_submission:
             return f"{self.competition_id}: invalid submission: {self.message}"
-        medal = next(
-            (m for m in ("gold", "silver", "bronze") if getattr(self, f"{m}_medal")), None
-        )
+        medal = next((m for m in ("gold", "silver", "bronze") if getattr(self, f"{m}_medal")), None)
         parts = [f"{self.competition_id}: score {self.score:g}"]
         parts.append(f"{medal} medal" if medal else "no medal")
         if self.above_median:
@@ -57,6 +67,7 @@ class GradeReport(BaseModel):
         return ", ".join(parts)
 
     def to_json_dict(self) -> dict[str, object]:
+        """The report as JSON-ready values: NaN becomes None, plus ``any_medal``."""
         data = self.model_dump()
         data["any_medal"] = self.any_medal
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in data.items()}

@@ -42,6 +42,7 @@ class Runs:
 
     @property
     def empty(self) -> bool:
+        """Whether the mask has no foreground pixel."""
         return len(self.starts) == 0
 
     def overlap(self, other: Runs) -> int:
@@ -77,6 +78,7 @@ class RunsBatch:
 
     @classmethod
     def stack(cls, images: Sequence[Runs]) -> RunsBatch:
+        """Concatenate the runs of several images into one batch."""
         counts = [len(r.starts) for r in images]
         return cls(
             np.concatenate([r.starts for r in images]) if images else np.zeros(0, np.int64),
@@ -130,10 +132,11 @@ def parse_rle_batch(values: Sequence[object], sizes: Sequence[int]) -> RunsBatch
     sizes_array = np.asarray(sizes, dtype=np.int64)
     if len(values) != len(sizes_array):
         raise ValueError("one size per RLE string is needed")
-    if all(isinstance(v, str) for v in values):
-        plain = " ".join(values)  # type: ignore[arg-type]
+    texts = [v for v in values if isinstance(v, str)]
+    if len(texts) == len(values):
+        plain = " ".join(texts)
         if _DIGITS_ONLY.fullmatch(plain):
-            batch = _parse_digits(values, sizes_array)  # type: ignore[arg-type]
+            batch = _parse_digits(texts, sizes_array)
             if batch is not None:
                 return batch
     return RunsBatch.stack([parse_rle(v, int(n)) for v, n in zip(values, sizes_array, strict=True)])

@@ -1,28 +1,44 @@
-"""``mle_scorer``: grade the sandbox's submission on the host and report medals (DESIGN §5)."""
+"""``mle_scorer``: grade the sandbox's submission on the host and report medals (DESIGN §5).
+
+Every sample counts (DESIGN §5): the scorer stops the agent before reading its submission,
+refuses files it must not read (FIFOs, directories, links, oversize files) as invalid with a
+message, scores a sample that ended in error as a failed attempt, and its metrics divide by
+the planned runs (``_sample_metrics``). Infrastructure faults (answers missing) raise, so
+``--retry-on-error`` retries them.
+"""
 
 from __future__ import annotations
 
 import base64
 import gzip
 import hashlib
+import os
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from inspect_ai.scorer import (
-    Score,
-    Scorer,
-    Target,
-    grouped,
-    mean,
-    scorer,
-    stderr,
-)
+from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 from inspect_ai.util import StoreModel, store_as
 from pydantic import Field
 
 from ._errors import GradingError
+from ._sample_metrics import (
+    ERROR_KEY,
+    PLAN_KEY,
+    RunPlan,
+    current_plan,
+    note_unknown,
+    planned_metrics,
+)
+from .limits import cap_message
 from .report import GradeReport
+
+if TYPE_CHECKING:
+    from inspect_ai.util import SandboxEnvironment
+
+    from ._submission_io import FetchedSubmission
 
 SCORE_KEYS = (
     "valid_submission",
@@ -35,90 +51,199 @@ SCORE_KEYS = (
     "normalized_score",
 )
 INLINE_LIMIT = 16 * 1024 * 1024  # compressed bytes kept in the log; larger ones go to disk
+STORE_INSTANCE = "mle_inspect"
+_CHUNK = 1024 * 1024
 
 
 class KeptSubmission(StoreModel):
-    """The graded submission, kept in the sample store so ``inspect score`` can re-grade it."""
+    """The graded submission, kept in the sample store so ``inspect score`` can re-grade it.
+
+    sha256 and size are always kept; the bytes gzip-compressed inline when small, else in a
+    host file (``host_copy``); a refused file keeps only why it was refused.
+    """
 
     recorded: bool = False
     exists: bool = False
+    refused: str | None = None
     sha256: str | None = None
     size: int | None = None
     gzip_b64: str | None = Field(default=None, repr=False)
     host_copy: str | None = None
 
-    def keep(self, content: bytes | None, spill_dir: Path) -> None:
-        self.recorded, self.exists = True, content is not None
-        if content is None:
+    def keep(self, fetched: FetchedSubmission, spill_dir: Path) -> None:
+        """Record what was fetched, streaming the copy into gzip (runs in a worker thread)."""
+        self.recorded, self.exists = True, fetched.exists
+        self.refused = fetched.message if fetched.status == "refused" else None
+        if fetched.local_copy is None:
             return
-        self.sha256, self.size = hashlib.sha256(content).hexdigest(), len(content)
-        packed = gzip.compress(content, mtime=0)
-        if len(packed) <= INLINE_LIMIT:
-            self.gzip_b64 = base64.b64encode(packed).decode("ascii")
-        else:
-            spill_dir.mkdir(parents=True, exist_ok=True)
-            target = spill_dir / f"{self.sha256}.csv.gz"
-            target.write_bytes(packed)
-            self.host_copy = str(target)
+        self.sha256, self.size = fetched.sha256, fetched.size
+        spill_dir.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=spill_dir, prefix=".keep-", suffix=".csv.gz")
+        try:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+                with open(fetched.local_copy, "rb") as source:
+                    shutil.copyfileobj(source, gz, _CHUNK)
+            if os.path.getsize(temp) <= INLINE_LIMIT:
+                self.gzip_b64 = base64.b64encode(Path(temp).read_bytes()).decode("ascii")
+            else:
+                target = spill_dir / f"{self.sha256}.csv.gz"
+                os.replace(temp, target)
+                self.host_copy = str(target)
+        finally:
+            Path(temp).unlink(missing_ok=True)
 
-    def content(self) -> bytes | None:
-        if not self.exists:
+    def restore(self, dest: Path) -> Path | None:
+        """Write the kept bytes to ``dest`` (streamed), checking the sha256; None if no file."""
+        if not self.exists or self.refused is not None:
             return None
         if self.gzip_b64 is not None:
-            data = gzip.decompress(base64.b64decode(self.gzip_b64))
+            import io
+
+            packed: Any = io.BytesIO(base64.b64decode(self.gzip_b64))
         elif self.host_copy is not None:
-            data = gzip.decompress(Path(self.host_copy).read_bytes())
+            packed = open(self.host_copy, "rb")  # noqa: SIM115 - closed below
         else:
             raise GradingError("the kept submission has no content")
-        if hashlib.sha256(data).hexdigest() != self.sha256:
+        digest = hashlib.sha256()
+        with packed, gzip.GzipFile(fileobj=packed, mode="rb") as gz, open(dest, "wb") as out:
+            while chunk := gz.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != self.sha256:
             raise GradingError("the kept submission does not match its recorded sha256")
-        return data
+        return dest
 
 
-def _metrics() -> dict[str, list[Any]]:
-    return {key: [mean(), stderr(), grouped(mean(), "complexity")] for key in SCORE_KEYS}
+class PlannedRuns(StoreModel):
+    """The eval's run plan as the live scorer saw it, for ``inspect score``'s metrics."""
+
+    plan: dict[str, Any] | None = None
 
 
 def score_value(report: GradeReport) -> dict[str, float]:
-    """The Score.value dict: 0/1 flags, percentile and normalised score (NaN when unknown)."""
+    """The Score.value dict: 0/1 flags, percentile and normalised score.
+
+    A failed attempt (no valid submission) is 0 in every key; a valid one has NaN where a
+    figure is unknown (no leaderboard for the percentile ...).
+    """
+    valid = report.valid_submission
     return {
-        "valid_submission": float(report.valid_submission),
+        "valid_submission": float(valid),
         "above_median": float(report.above_median),
         "bronze": float(report.bronze_medal),
         "silver": float(report.silver_medal),
         "gold": float(report.gold_medal),
         "any_medal": float(report.any_medal),
-        "percentile": report.percentile,
-        "normalized_score": report.normalized_score,
+        "percentile": report.percentile if valid else 0.0,
+        "normalized_score": report.normalized_score if valid else 0.0,
     }
 
 
-async def _read_submission(kept: KeptSubmission, spill: Path) -> bytes | None:
-    """From the live sandbox when there is one; else (``inspect score``) the kept copy."""
+def failed_attempt(competition_id: str, message: str, *, exists: bool = False) -> GradeReport:
+    """A report for a run that is not graded (an error, a refused file): no answers needed."""
+    from ..competitions import get_competition
+
+    return GradeReport(
+        competition_id=competition_id,
+        score=None,
+        valid_submission=False,
+        submission_exists=exists,
+        message=cap_message(message),
+        is_lower_better=get_competition(competition_id).lower_is_better,
+        percentile=0.0,
+        normalized_score=0.0,
+    )
+
+
+def _sample_error() -> str | None:
+    """The sample's error when it is being scored after one (``score_on_error``, or a log
+    re-scored by ``inspect score``): Inspect puts an ErrorEvent in the transcript first.
+    """
+    from inspect_ai.event import ErrorEvent
+    from inspect_ai.log import transcript
+
+    errors = [event for event in transcript().events if isinstance(event, ErrorEvent)]
+    return cap_message(errors[-1].error.message) if errors else None
+
+
+def _current_sandbox() -> SandboxEnvironment | None:
     try:
         from inspect_ai.util import sandbox
 
-        environment = sandbox()
-    except Exception:
-        environment = None
-    if environment is None:
-        if not kept.recorded:
-            raise GradingError(
-                "no sandbox is running and the log holds no kept submission to re-grade"
-            )
-        return kept.content()
+        return sandbox()
+    except Exception:  # noqa: BLE001 - no sandbox in this context (inspect score)
+        return None
+
+
+async def _grade_file(
+    competition_id: str, path: Path | None, root: Path, shown: str | None
+) -> GradeReport:
+    """Grade a host file off the event loop (``grade_content`` streams it from disk)."""
+    import anyio
+
+    from .grading import grade_content
+
+    return await anyio.to_thread.run_sync(
+        lambda: grade_content(competition_id, path, root, submission_path=shown)
+    )
+
+
+async def _grade_fetched(
+    competition_id: str, fetched: FetchedSubmission, root: Path
+) -> GradeReport:
+    if fetched.status == "refused":
+        report = await _grade_file(competition_id, None, root, fetched.path)
+        return report.model_copy(
+            update={"message": fetched.message, "submission_exists": True, "percentile": 0.0}
+        )
+    return await _grade_file(competition_id, fetched.local_copy, root, fetched.path)
+
+
+async def _grade_live(
+    competition_id: str, environment: SandboxEnvironment, kept: KeptSubmission, root: Path
+) -> GradeReport:
+    """Stop the agent, then fetch, keep and grade the submission it left."""
+    import anyio
+
+    from ..sandboxes.lifecycle import halt_agent
     from ..sandboxes.paths import sandbox_paths
+    from ._submission_io import fetch_submission
 
+    await halt_agent(environment)  # the submission graded is the one at the stop
     path = sandbox_paths(environment).submission_file
-    try:
-        content: bytes | None = await environment.read_file(path, text=False)
-    except FileNotFoundError:
-        content = None
-    kept.keep(content, spill)
-    return content
+    async with fetch_submission(environment, path) as fetched:
+        spill = root / competition_id / "submissions"
+        await anyio.to_thread.run_sync(kept.keep, fetched, spill)
+        return await _grade_fetched(competition_id, fetched, root)
 
 
-@scorer(metrics=_metrics())
+async def _grade_kept(competition_id: str, kept: KeptSubmission, root: Path) -> GradeReport:
+    """``inspect score``: re-grade the copy kept in the log (or a host file it names)."""
+    import anyio
+
+    if not kept.recorded:
+        return failed_attempt(
+            competition_id,
+            "no submission was recorded for this sample: it ended before it was scored",
+        )
+    if kept.refused is not None:
+        return failed_attempt(competition_id, kept.refused, exists=True)
+    with tempfile.TemporaryDirectory(prefix="mle-regrade-") as tmp:
+        restored = await anyio.to_thread.run_sync(kept.restore, Path(tmp) / "submission.csv")
+        return await _grade_file(competition_id, restored, root, None)
+
+
+def _plan(state: TaskState) -> RunPlan | None:
+    """The live eval's plan (saved in the store), else the one saved when it was scored."""
+    record = store_as(PlannedRuns, instance=STORE_INSTANCE)
+    plan = current_plan()
+    if plan is not None:
+        record.plan = plan.model_dump()
+        return plan
+    return RunPlan.model_validate(record.plan) if record.plan else None
+
+
+@scorer(metrics=planned_metrics(SCORE_KEYS, counts_key="valid_submission"))
 def mle_scorer(data_dir: str | None = None) -> Scorer:
     """Grade ``/home/submission/submission.csv`` against the private answers on the host.
 
@@ -127,24 +252,41 @@ def mle_scorer(data_dir: str | None = None) -> Scorer:
     """
 
     async def score(state: TaskState, target: Target) -> Score:
-        import anyio
-
         from ..data import resolve_data_dir
-        from .grading import grade_content
+        from ..solvers._guard import AgentCrash
 
         competition_id = state.metadata["competition_id"]
         root = resolve_data_dir(data_dir or state.metadata.get("data_dir"))
-        kept = store_as(KeptSubmission, instance="mle_inspect")
-        content = await _read_submission(kept, root / competition_id / "submissions")
-        report = await anyio.to_thread.run_sync(
-            lambda: grade_content(competition_id, content, root)
+        plan = _plan(state)
+        error = _sample_error()
+        kept = store_as(KeptSubmission, instance=STORE_INSTANCE)
+        if error is not None:
+            report = failed_attempt(competition_id, f"the sample ended in error: {error}")
+        elif (environment := _current_sandbox()) is not None:
+            report = await _grade_live(competition_id, environment, kept, root)
+        else:
+            report = await _grade_kept(competition_id, kept, root)
+        report = report.model_copy(update={"message": cap_message(report.message)})
+        value = score_value(report)
+        note_unknown(
+            plan, state.sample_id, state.epoch, str(state.metadata.get("complexity")), value
         )
+        metadata: dict[str, Any] = {
+            **report.to_json_dict(),
+            ERROR_KEY: error,
+            "epoch": state.epoch,
+            PLAN_KEY: plan.model_dump() if plan else None,
+        }
+        crash = store_as(AgentCrash, instance=STORE_INSTANCE)
+        if crash.crashed:
+            metadata["agent_crash"] = crash.message
         return Score(
-            value=score_value(report),
+            value=value,
             answer=None if report.score is None else f"{report.score:g}",
-            explanation=report.summary() if report.valid_submission else report.message,
-            metadata=report.to_json_dict(),
+            explanation=cap_message(
+                report.summary() if report.valid_submission else report.message
+            ),
+            metadata=metadata,
         )
 
     return score
-

@@ -16,7 +16,7 @@ def sample_metadata(needed_by: str) -> dict[str, Any]:
     Args:
         needed_by: What needs it (named in the error when the metadata is not ours).
     """
-    from inspect_ai.solver._task_state import sample_state  # no public accessor in 0.3.285
+    from .._inspect_compat import sample_state  # no public accessor (see there)
 
     state = sample_state()
     metadata = dict(state.metadata) if state is not None else {}
@@ -40,8 +40,11 @@ def public_sample_submission(state: TaskState, paths: SandboxPaths) -> str:
 
 
 def prediction_kind(state: TaskState) -> str:
-    """What the metric expects (label, score, probability, distribution, number)."""
-    return str(state.metadata["prediction_kind"])
+    """What the metric expects (label, score, probability, distribution, number), or
+    ``custom`` where a competition-specific grader reads its own format.
+    """
+    kind = state.metadata.get("prediction_kind")
+    return str(kind) if kind and kind != "custom" else "custom"
 
 
 def finish(state: TaskState, message: str) -> TaskState:

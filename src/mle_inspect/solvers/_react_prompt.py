@@ -57,7 +57,7 @@ make sure the best valid submission is in place, then call submit.
 
 # How to work
 1. Read the description, then inspect the data: sizes, columns, types, missing values, the \
-target's distribution, the sample submission.
+target's distribution, the sample submission (view_image shows an image file).
 2. Set up a validation you trust (a hold-out split or k-fold cross-validation that mimics \
 the train/test split) and compute the competition metric on it yourself.
 3. Write a simple baseline submission early, check it with validate_submission, and keep it \

@@ -13,19 +13,22 @@ from __future__ import annotations
 
 from inspect_ai.agent import Agent, AgentPrompt, AgentState, AgentSubmit, agent, react
 from inspect_ai.model import ChatMessageUser
-from inspect_ai.tool import bash, python, text_editor
+from inspect_ai.tool import Tool, ToolDef, ToolError, text_editor
 from inspect_ai.util import sandbox
 
 from ..sandboxes.paths import sandbox_paths
 from ._budget import Budget, BudgetSettings, BudgetTracker, Clock
 from ._common import sample_metadata
 from ._compaction import COMPACTION_NAMES, compaction_strategy
+from ._exec_tools import bash_with_status, python_with_status
 from ._react_prompt import (
     HARDWARE_PROBE,
     no_tool_call_message,
     system_prompt,
     wrap_up_message,
 )
+from ._tokens import offline_token_counting
+from ._view_image import view_image
 from .tools import SubmissionTarget, gated_submit, validate_submission
 
 #: Key in the metadata of the messages the agent adds itself (status, wrap-up, nudges).
@@ -43,6 +46,7 @@ def react_agent(
     reserve_minutes: float = 15,
     compaction: str = "auto",
     compaction_threshold: float = 0.8,
+    image_input: bool = True,
     clock: Clock | None = None,
 ) -> Agent:
     """A ReAct agent for MLE-bench competitions.
@@ -58,6 +62,8 @@ def react_agent(
         compaction: ``auto``, ``summary``, ``edit``, ``trim`` or ``none``.
         compaction_threshold: Share of the context window (<= 1) or tokens (> 1) that
             triggers compaction.
+        image_input: Whether the model accepts images: ``view_image`` shows them, else it
+            answers that it cannot.
         clock: Source of elapsed time (default: Inspect's sample clock; tests pass a fake).
     """
     if compaction not in COMPACTION_NAMES:
@@ -72,6 +78,7 @@ def react_agent(
     async def execute(state: AgentState) -> AgentState:
         from inspect_ai.log import transcript
 
+        offline_token_counting()
         metadata = sample_metadata("react_agent")
         target = SubmissionTarget.from_metadata(metadata)
         paths = sandbox_paths()
@@ -85,6 +92,7 @@ def react_agent(
             python_timeout,
         )
         wrapped_up = False
+        writable = [paths.submission, paths.code, paths.logs, paths.workspace]
 
         async def on_continue(agent_state: AgentState) -> bool | AgentState:
             nonlocal wrapped_up
@@ -110,12 +118,17 @@ def react_agent(
                 instructions=instructions, assistant_prompt=None, submit_prompt=None
             ),
             tools=[
-                bash(timeout=bash_timeout, background=True),
-                python(timeout=python_timeout),
+                bash_with_status(timeout=bash_timeout, writable=writable),
+                python_with_status(timeout=python_timeout, writable=writable),
                 text_editor(timeout=editor_timeout),
                 validate_submission(target),
+                view_image(accepts_images=image_input),
             ],
-            submit=AgentSubmit(tool=gated_submit(target), answer_only=True, keep_in_messages=True),
+            submit=AgentSubmit(
+                tool=_logged_refusals(gated_submit(target)),
+                answer_only=True,
+                keep_in_messages=True,
+            ),
             on_continue=on_continue,
             compaction=compaction_strategy(compaction, compaction_threshold),
             truncation="auto",
@@ -125,12 +138,32 @@ def react_agent(
     return execute
 
 
+def _logged_refusals(submit: Tool) -> Tool:
+    """``submit`` whose refusals also appear in the transcript as an info event, so the
+    viewer shows the reason next to the bare tool card."""
+    from inspect_ai.log import transcript
+
+    definition = ToolDef(submit)
+    inner = definition.tool
+
+    async def execute(summary: str) -> str:
+        try:
+            return str(await inner(summary=summary))
+        except ToolError as ex:
+            transcript().info(f"**submit refused.** {ex.message}", source="submit")
+            raise
+
+    definition.tool = execute
+    return definition.as_tool()
+
+
 def _tagged(text: str, kinds: list[str], budget: Budget) -> ChatMessageUser:
-    """A user message marked as the agent's own, with the reading it reports."""
+    """A user message marked as the agent's own, with the reading it reports (scalars only,
+    so the viewer shows plain values rather than collapsed arrays)."""
     return ChatMessageUser(
         content=text,
         metadata={
-            MESSAGE_TAG: kinds,
+            MESSAGE_TAG: " ".join(kinds),
             "step": budget.step,
             "elapsed": budget.elapsed,
             "time_left": budget.time_left,

@@ -1,7 +1,8 @@
 """A scripted ``react_agent`` trajectory on ``demo-diabetes-progression``, for ``mockllm/model``.
 
 It shows the agent's loop without a model provider (see ``examples/scripted_react.py``) and
-is the run the agent's tests check: explore the data, write a training script, run it as a
+is the run the agent's tests check: explore the data, copy the (read-only) sample submission
+into place as a placeholder, write a training script that overwrites it, run it as a
 background job and poll its log, submit a file written with its index (refused with the
 validator's reason), fix the script, validate, submit. Paths come from the ``MLE_*``
 environment variables, so the script works in every sandbox type.
@@ -59,9 +60,14 @@ print(train.dtypes.to_string())
 # (thought, tool, arguments): one model turn each
 STEPS: list[tuple[str, str, dict[str, Any]]] = [
     (
-        "First I read the description and list the data files.",
+        "First I read the description, list the data files and put the sample submission in "
+        "place as a placeholder until a model is trained.",
         "bash",
-        {"command": 'cat "$MLE_DATA_DIR/description.md"; ls -l "$MLE_DATA_DIR/"'},
+        {
+            "command": 'cat "$MLE_DATA_DIR/description.md"; ls -l "$MLE_DATA_DIR/"; '
+            'cp "$MLE_DATA_DIR/sample_submission.csv" "$MLE_SUBMISSION_DIR/submission.csv" && '
+            'ls -l "$MLE_SUBMISSION_DIR/"'
+        },
     ),
     ("Now the shapes, types and missing values.", "python", {"code": EXPLORE_CODE}),
     (

@@ -7,18 +7,17 @@ from pathlib import Path
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.util import SandboxEnvironmentSpec
 
+from .._extras import install_hint
 from ..competitions import Competition, get_competition
 from ..data import CompetitionPaths, is_prepared, prepare_command, resolve_data_dir
 from ..sandboxes.options import SandboxOptions
 from ..scorers.metrics import get_metric
+from ._errors import CompetitionNotPrepared, TaskArgumentError, TaskPrerequisiteError
 from ._instructions import instructions
+from ._public_sample import agent_sample_submission
 
 SANDBOX_TYPES = ("local", "docker", "k8s")
 DESCRIPTION_VARIANTS = ("standard", "obfuscated")
-
-
-class CompetitionNotPrepared(RuntimeError):
-    """Raised at task load time, naming the command that prepares the missing data."""
 
 
 def sandbox_spec(
@@ -44,13 +43,18 @@ def sandbox_spec(
                 competition_id=competition.id,
                 workspace_root=workspace_root,
                 description_file=str(description_file) if description_file else None,
+                cpus=options.cpus,
+                memory=options.memory,
+                gpus=options.gpus,
+                env_allow=options.env_allow,
             ),
         )
     if sandbox == "docker":
         from ..sandboxes.compose import compose_file
 
         return SandboxEnvironmentSpec(
-            "docker", str(compose_file(paths.public, competition.id, options, description_file))
+            "mle_docker",
+            str(compose_file(paths.public, competition.id, options, description_file)),
         )
     if sandbox == "k8s":
         import importlib.util
@@ -58,13 +62,13 @@ def sandbox_spec(
         from ..sandboxes.k8s import k8s_values_file
 
         if importlib.util.find_spec("k8s_sandbox") is None:
-            raise ValueError(
-                "sandbox 'k8s' needs inspect-k8s-sandbox: pip install 'mle-inspect[k8s]'"
+            raise TaskPrerequisiteError(
+                "sandbox 'k8s' needs inspect-k8s-sandbox: " + install_hint("k8s")
             )
         return SandboxEnvironmentSpec(
             "k8s", k8s_values_file(competition.id, options, description_file is not None)
         )
-    raise ValueError(
+    raise TaskArgumentError(
         f"sandbox {sandbox!r} is not available; choose one of: {', '.join(SANDBOX_TYPES)}"
     )
 
@@ -77,16 +81,12 @@ def competition_sample(
     sandbox_options: SandboxOptions | None = None,
     description: str = "standard",
 ) -> Sample:
-    public_sample = (
-        competition.sample_submission.removeprefix("public/")
-        if competition.sample_submission.startswith("public/")
-        else None
-    )
+    public_sample = agent_sample_submission(competition, paths)
     grading = competition.grading
     kind = get_metric(grading.metric).prediction if grading and grading.metric else None
     return Sample(
         id=competition.id,
-        input=instructions(competition, public_sample),
+        input=instructions(competition, public_sample, description),
         target="",
         metadata={
             "competition_id": competition.id,
@@ -112,6 +112,16 @@ def competition_sample(
     )
 
 
+def task_ids(split: str | None, competitions: str | list[str] | None) -> list[str]:
+    """The competition ids a task runs; an unknown split or id is a one-line error."""
+    from ..competitions import UnknownCompetition, resolve_ids
+
+    try:
+        return resolve_ids(split, competitions)
+    except UnknownCompetition as ex:
+        raise TaskArgumentError(str(ex)) from None
+
+
 def competition_dataset(
     ids: list[str],
     data_dir: str | Path | None = None,
@@ -124,7 +134,7 @@ def competition_dataset(
 ) -> MemoryDataset:
     """Samples for the given competitions; unprepared ones raise with the prepare command."""
     if description not in DESCRIPTION_VARIANTS:
-        raise ValueError(
+        raise TaskArgumentError(
             f"description {description!r} is not available; choose one of: "
             + ", ".join(DESCRIPTION_VARIANTS)
         )

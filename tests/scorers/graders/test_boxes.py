@@ -27,13 +27,13 @@ KUZU = "kuzushiji-recognition"
 BOXES = [LYFT, SIIM, VIN, KUZU]
 
 
-@pytest.mark.parametrize("cid", BOXES)
+@pytest.mark.parametrize("cid", [LYFT, SIIM, KUZU])  # VinBigData: see its id-0 quirk below
 def test_gold_submission_scores_one(cid: str) -> None:
     data = make(cid)
     assert score_submission(cid, data.gold, data.answers) == 1.0
 
 
-@pytest.mark.parametrize("cid", BOXES)
+@pytest.mark.parametrize("cid", [LYFT, SIIM, KUZU])  # VinBigData: its first row matters
 def test_shuffled_rows_score_the_same(cid: str) -> None:
     data = make(cid, seed=5)
     for frame in (data.sample, data.gold):
@@ -131,33 +131,79 @@ def test_siim_sample_scores_sklearn_ap_of_hand_derived_pairs() -> None:
 # ----------------------------------------------------------------------- VinBigData
 
 
+def _vin_answers(rows: list[tuple[str, int, float, float, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(image, c, f"class {c}", "R1", *box) for image, c, *box in rows],
+        columns=[
+            "image_id",
+            "class_id",
+            "class_name",
+            "rad_id",
+            "x_min",
+            "y_min",
+            "x_max",
+            "y_max",
+        ],
+    )
+
+
+def _vin_sub(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["image_id", "PredictionString"])
+
+
+# COCO AP by hand (pycocotools' arithmetic): detections of all images in image order (ties
+# of confidence keep it), cumulative precision made non-increasing from the right, then
+# read at the 101 recall points 0, 0.01, ..., 1 (the first detection reaching each recall;
+# 0 past the highest recall reached), averaged. The original numbers annotations from 0,
+# and pycocotools reads a match with id 0 as "no match": the answers' first box is never
+# a true positive, and the submission's first box never uses up the truth box it matched.
+HALF_RECALL_AT_HALF_PRECISION = 51 * 0.5 / 101  # recall points 0..0.5 at precision 0.5
+
+
+def test_vinbigdata_perfect_submission_scores_what_the_originals_id_zero_arithmetic_gives() -> None:
+    answers = _vin_answers([("img_a", 0, 10, 10, 50, 50), ("img_b", 0, 20, 20, 60, 60)])
+    perfect = _vin_sub([("img_a", "0 1.0 10 10 50 50"), ("img_b", "0 1.0 20 20 60 60")])
+    # img_a's detection matches truth id 0: a false positive; img_b's is a hit.
+    # Ranked: FP, TP -> recall [0, .5], precision [0, .5] -> [.5, .5]
+    assert score_submission(VIN, perfect, answers) == round(HALF_RECALL_AT_HALF_PRECISION, 5)
+    assert score_submission(VIN, perfect, answers) < 1.0
+
+
+def test_vinbigdata_score_depends_on_which_submission_row_comes_first() -> None:
+    answers = _vin_answers([("img_a", 0, 10, 10, 50, 50), ("img_b", 0, 20, 20, 60, 60)])
+    twice = "0 1.0 20 20 60 60 0 1.0 20 20 60 60"  # the same box twice on img_b
+    a_first = _vin_sub([("img_a", "0 1.0 10 10 50 50"), ("img_b", twice)])
+    b_first = _vin_sub([("img_b", twice), ("img_a", "0 1.0 10 10 50 50")])
+    # a_first: img_b's two detections have ids 1, 2; the first takes the box, the second
+    # misses. Ranked FP (img_a), TP, FP -> recall [0, .5, .5], precision [0, .5, 1/3].
+    assert score_submission(VIN, a_first, answers) == round(HALF_RECALL_AT_HALF_PRECISION, 5)
+    # b_first: img_b's first detection has id 0, so its box stays free and the second
+    # detection hits it too. Ranked FP, TP, TP -> recall [0, .5, 1], precision
+    # [0, .5, 2/3] -> 2/3 at every recall point.
+    assert score_submission(VIN, b_first, answers) == round(2 / 3, 5)
+
+
 def test_vinbigdata_sample_finds_only_the_no_finding_images() -> None:
     data = make(VIN)
-    # "No finding" images sort first, so their hits outrank the false positives: AP 1 for
-    # class 14, 0 for every finding class
+    # "No finding" images sort first (ids 0 and 1): every image predicts "14 1 0 0 1 1".
+    # Class 14, ranked in image order: FP (its truth box has id 0), TP, FP, FP, FP over 2
+    # truth boxes -> precision 0.5 up to recall 0.5; every finding class scores 0
     categories = data.answers["class_id"].nunique()
-    assert score_submission(VIN, data.sample, data.answers) == round(1 / categories, 5)
+    assert data.answers["class_id"].iloc[0] == 14
+    expected = HALF_RECALL_AT_HALF_PRECISION / categories
+    assert score_submission(VIN, data.sample, data.answers) == round(expected, 5)
 
 
 def test_vinbigdata_feeds_corners_to_coco_as_xywh() -> None:
-    answers = pd.DataFrame(
-        {
-            "image_id": ["img"],
-            "class_id": [3],
-            "class_name": ["Cardiomegaly"],
-            "rad_id": ["R1"],
-            "x_min": [100.0],
-            "y_min": [100.0],
-            "x_max": [110.0],
-            "y_max": [110.0],
-        }
-    )
+    # a first "No finding" row takes annotation id 0, so the class-3 box below can be a hit
+    answers = _vin_answers([("first", 14, 0, 0, 1, 1), ("img", 3, 100, 100, 110, 110)])
     # true corner IoU is 30/170 = 0.18 (a miss at 0.4); read as (x, y, w, h) the boxes are
-    # [100, 210] and [107, 224] wide: IoU 11330 / 13640 = 0.83, a hit -> AP 1
+    # [100, 210] and [107, 224] wide: IoU 11330 / 13640 = 0.83, a hit -> AP 1 for class 3,
+    # AP 0 for class 14 (its only truth box has id 0): mean 0.5
     assert 103 * 110 / (110 * 110 + 117 * 110 - 103 * 110) > 0.4
-    sub = pd.DataFrame({"image_id": ["img"], "PredictionString": ["3 0.9 107 100 117 110"]})
-    assert score_submission(VIN, sub, answers) == 1.0
-    far = sub.assign(PredictionString="3 0.9 300 300 310 310")
+    sub = _vin_sub([("first", "14 1 0 0 1 1"), ("img", "3 0.9 107 100 117 110")])
+    assert score_submission(VIN, sub, answers) == 0.5
+    far = _vin_sub([("first", "14 1 0 0 1 1"), ("img", "3 0.9 300 300 310 310")])
     assert score_submission(VIN, far, answers) == 0.0
 
 
@@ -169,7 +215,10 @@ def test_vinbigdata_pools_boxes_of_repeated_image_rows() -> None:
         rows += [(image, " ".join(tokens[i : i + 6])) for i in range(0, len(tokens), 6)]
     split = pd.DataFrame(rows, columns=["image_id", "PredictionString"])
     assert len(split) > len(data.gold)
-    assert score_submission(VIN, split, data.answers) == 1.0
+    # same boxes in the same order, same first box: the same score as one row per image
+    assert score_submission(VIN, split, data.answers) == score_submission(
+        VIN, data.gold, data.answers
+    )
 
 
 # ----------------------------------------------------------------------- Kuzushiji

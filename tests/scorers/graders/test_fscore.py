@@ -42,15 +42,19 @@ def _pf1_by_hand(truth: np.ndarray, pred: np.ndarray) -> float:
     if ctp + cfp == 0 or positives == 0:  # NaN precision or recall: the original returned 0
         return 0.0
     precision, recall = ctp / (ctp + cfp), ctp / positives
-    return 2 * precision * recall / (precision + recall) if precision and recall else 0.0
+    # the original's test: a NaN (a missing prediction ran through the sums) fails `> 0`
+    if precision > 0 and recall > 0:
+        return 2 * precision * recall / (precision + recall)
+    return 0.0
 
 
 def _expected(cid: str, answers: pd.DataFrame, sub: pd.DataFrame) -> float:
     truth, pred = paired(cid, answers, sub)
     if cid in INT_CLASSES:
         return f1_score(truth.astype(int), pred.astype(int), average="macro")
-    if cid == "plant-seedlings-classification":
-        return f1_score(truth, pred, average="micro")
+    if cid == "plant-seedlings-classification":  # micro F1 = share of exact matches
+        hits = [isinstance(p, str) and p == t for t, p in zip(truth, pred, strict=True)]
+        return float(np.mean(hits))
     if cid == RSNA:
         return _pf1_by_hand(truth, pred)
     # the original recipe: binarise over the answers' label set, unknown labels dropped
@@ -108,7 +112,8 @@ def test_shuffled_rows_give_the_same_score(cid: str) -> None:
 ACCEPTED: dict[str, set[str]] = {cid: {"extra_column"} for cid in CIDS}
 for _cid in MULTILABEL:
     ACCEPTED[_cid] |= {"nan", "bad_value"}  # an empty cell is an empty label set
-ACCEPTED["plant-seedlings-classification"].add("bad_value")  # "3" is just a wrong label
+ACCEPTED["plant-seedlings-classification"] |= {"bad_value", "nan"}  # wrong labels, scored
+ACCEPTED[RSNA].add("nan")  # a NaN makes the original's score 0
 
 
 @pytest.mark.parametrize("kind", list(MUTATIONS))
@@ -116,7 +121,48 @@ ACCEPTED["plant-seedlings-classification"].add("bad_value")  # "3" is just a wro
 def test_malformed_submission_is_invalid(cid: str, kind: str) -> None:
     synth = build(cid)
     sub = mutate(kind, synth.gold, cid, synth.bad_value)
-    check_malformed(cid, sub, synth.answers, kind in ACCEPTED[cid])
+    check_malformed(cid, sub, synth.answers, kind in ACCEPTED[cid], _expected)
+
+
+def _with_holes(frame: pd.DataFrame, column: str, rows: list[int]) -> pd.DataFrame:
+    out = frame.astype({column: object})
+    out.iloc[rows, out.columns.get_loc(column)] = None
+    return roundtrip(out)
+
+
+def test_plant_seedlings_empty_cells_are_misses_as_in_the_original() -> None:
+    cid = "plant-seedlings-classification"
+    synth = build(cid)
+    holes = _with_holes(synth.gold, "species", [0, 4])
+    # the original's sklearn took the NaN for one more label: each empty cell is one miss
+    assert score_submission(cid, holes, synth.answers) == round(1 - 2 / len(synth.gold), 5)
+
+
+def test_plant_seedlings_all_empty_is_invalid_as_in_the_original() -> None:
+    cid = "plant-seedlings-classification"
+    synth = build(cid)
+    empty = _with_holes(synth.gold, "species", list(range(len(synth.gold))))
+    with pytest.raises(InvalidSubmission, match="empty in every row"):
+        score_submission(cid, empty, synth.answers)
+
+
+@pytest.mark.parametrize("rows", [[3], "all"])
+def test_rsna_missing_probability_scores_zero_as_in_the_original(rows: list[int] | str) -> None:
+    synth = build(RSNA)
+    holes = _with_holes(
+        synth.gold, "cancer", list(range(len(synth.gold))) if rows == "all" else rows
+    )
+    assert score_submission(RSNA, synth.gold, synth.answers) == 1.0
+    assert score_submission(RSNA, holes, synth.answers) == 0.0
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "abc"])
+def test_rsna_infinite_or_text_probability_is_invalid_even_beside_a_nan(value: str) -> None:
+    synth = build(RSNA)
+    sub = _with_holes(synth.gold, "cancer", [3]).astype({"cancer": object})
+    sub.loc[5, "cancer"] = value
+    with pytest.raises(InvalidSubmission, match="infinite|non-numeric"):
+        score_submission(RSNA, roundtrip(sub), synth.answers)
 
 
 @pytest.mark.parametrize("cid", TEXT_LABELS)

@@ -3,6 +3,7 @@ numpy/scipy/sklearn directly; malformed submissions are InvalidSubmission."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -58,11 +59,12 @@ def test_contrails_sample_scores_global_dice_of_its_random_masks() -> None:
     assert score_submission(CONTRAILS, data.sample, data.answers) == round(expected, 5)
 
 
-def test_contrails_all_empty_on_both_sides_is_undefined() -> None:
+def test_contrails_all_empty_on_both_sides_is_a_nan_score() -> None:
     data = make(CONTRAILS)
     answers = data.answers.assign(encoded_pixels="-")
-    with pytest.raises(InvalidSubmission, match="undefined"):
+    assert math.isnan(
         score_submission(CONTRAILS, answers[["record_id", "encoded_pixels"]], answers)
+    )
 
 
 def _tgs_histogram_iou(truth: np.ndarray, pred: np.ndarray) -> float:
@@ -222,6 +224,21 @@ def test_extra_columns_are_invalid_where_the_original_requires_exact_columns(cid
     data = make(cid)
     with pytest.raises(InvalidSubmission, match="unexpected column"):
         score_submission(cid, data.gold.assign(note="x"), data.answers)
+
+
+def _two_fragments() -> pd.DataFrame:
+    first = synth.vesuvius(np.random.default_rng(0)).answers
+    second = synth.vesuvius(np.random.default_rng(1)).answers.assign(Id="b")
+    return pd.concat([first, second], ignore_index=True)
+
+
+def test_vesuvius_rows_out_of_the_answers_order_are_invalid_as_in_the_original() -> None:
+    answers = _two_fragments()
+    gold = answers[["Id", "Predicted"]]
+    assert score_submission(VESUVIUS, gold, answers) == 1.0
+    # the original paired rows by position and asserted equal ids: swapped rows failed
+    with pytest.raises(InvalidSubmission, match=r"order .*'Id'.* row 1 has 'b', expected 'a'"):
+        score_submission(VESUVIUS, gold.iloc[::-1].reset_index(drop=True), answers)
 
 
 @pytest.mark.parametrize("cid", [CONTRAILS, VESUVIUS])

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from mle_inspect.solvers.aide.budget import Budget
 from mle_inspect.solvers.aide.evaluate import Review
-from mle_inspect.solvers.aide.policy import GreedyPolicy
+from mle_inspect.solvers.aide.policy import GreedyPolicy, PolicySettings
 from mle_inspect.solvers.aide.prompts import TaskContext
 from mle_inspect.solvers.aide.runner import RunResult
 from mle_inspect.solvers.aide.search import AideSearch, Chat, Reply
@@ -52,9 +52,6 @@ class FakeWorkspace:
         self.corrupt_on_promote: set[int] = set()
         """Nodes whose copy arrives damaged (to exercise the final fallback)."""
 
-    async def context(self) -> tuple[str, str]:
-        return "a description", "an overview"
-
     async def run(self, node_id: int, code: str, timeout: int) -> RunResult:
         self.timeouts.append(timeout)
         fields = dict(re.findall(r"(\w+)=(\S+)", code.splitlines()[0]))
@@ -76,24 +73,38 @@ class FakeWorkspace:
             tag_lines=[line for line in output.splitlines() if self.tag in line],
         )
 
-    async def read_submission(self, node_id: int) -> bytes | None:
-        return self.submissions.get(node_id)
+    def submission_path(self, node_id: int) -> str:
+        return f"node-{node_id}/submission.csv"
+
+    def content(self, path: str) -> bytes | None:
+        """What a path holds: the graded file or a node's submission."""
+        if path == self.final_path():
+            return self.final
+        return self.submissions.get(int(path.split("/")[0].removeprefix("node-")))
 
     async def promote(self, node_id: int) -> None:
         self.promotions.append(node_id)
         self.final = b"damaged" if node_id in self.corrupt_on_promote else self.submissions[node_id]
         self.final_code = self.code[node_id]
 
-    async def read_final(self) -> bytes | None:
-        return self.final
+    def final_path(self) -> str:
+        return "final/submission.csv"
 
 
-async def validator(content: bytes | None) -> tuple[bool, str]:
-    if content is None:
-        return False, "no submission file"
-    if content == b"good":
-        return True, "valid submission"
-    return False, f"bad content {content!r}"
+def make_validator(workspace: FakeWorkspace):  # noqa: ANN201
+    """Accepts ``b"good"``; ``b"huge"`` stands for a file refused for its size."""
+
+    async def validator(path: str) -> tuple[bool, str]:
+        content = workspace.content(path)
+        if content is None:
+            return False, "no file at this path"
+        if content == b"good":
+            return True, "valid submission"
+        if content == b"huge":
+            return False, f"{path} is 200,000,000 bytes, above the cap"
+        return False, f"bad content {content!r}"
+
+    return validator
 
 
 class ScriptedCoder:
@@ -114,13 +125,17 @@ class ScriptedCoder:
 
 
 class FakeReviewer:
-    def __init__(self, metric: float | None = None) -> None:
+    def __init__(self, metric: float | None = None, is_bug: bool | None = False) -> None:
         self.metric = metric
+        self.is_bug = is_bug
         self.calls = 0
+        self.prompts: list[str] = []
 
     async def __call__(self, system: str, prompt: str) -> tuple[Review, int]:
         self.calls += 1
-        return Review(summary=f"review {self.calls}", metric=self.metric), 10
+        self.prompts.append(prompt)
+        review = Review(summary=f"review {self.calls}", metric=self.metric, is_bug=self.is_bug)
+        return review, 10
 
 
 def make_search(
@@ -129,7 +144,7 @@ def make_search(
     workspace: FakeWorkspace | None = None,
     lower_is_better: bool = False,
     steps: int = 5,
-    policy: GreedyPolicy | None = None,
+    policy: PolicySettings | None = None,
     reviewer: FakeReviewer | None = None,
     seed: int = 0,
     time_limit: float | None = None,
@@ -139,7 +154,7 @@ def make_search(
     ctx = TaskContext(
         instructions="do the task",
         description="desc",
-        overview="files",
+        data_preview="files",
         data_dir="/data",
         metric_tag="VALIDATION_METRIC",
         metric_name="auc",
@@ -153,14 +168,15 @@ def make_search(
         min_exec_timeout=10,
         clock=clock,
     )
+    workspace = workspace or FakeWorkspace(clock)
     return AideSearch(
         ctx=ctx,
         policy=policy or GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=2),
         budget=budget,
-        workspace=workspace or FakeWorkspace(clock),
+        workspace=workspace,
         coder=coder,  # type: ignore[arg-type]
         reviewer=reviewer or FakeReviewer(),
-        validator=validator,
+        validator=make_validator(workspace),
         seed=seed,
         clock=clock,
     )

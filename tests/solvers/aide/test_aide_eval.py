@@ -102,7 +102,8 @@ def comparable(nodes: list[Node]) -> list[dict]:
     return dumps
 
 
-def test_aide_search_on_a_demo_competition(demo_data_dir: Path, tmp_path: Path) -> None:
+def test_aide_search_on_a_demo_competition(prepare_demo, tmp_path: Path) -> None:  # noqa: ANN001
+    demo_data_dir = prepare_demo(CID)  # one competition only
     sample, other = run_aide(demo_data_dir, tmp_path / "logs")
     nodes = journal_of(sample)
 

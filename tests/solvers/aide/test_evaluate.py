@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
-from mle_inspect.solvers.aide.evaluate import judge, parse_metric, parse_review
+from mle_inspect.solvers.aide.evaluate import (
+    Review,
+    judge,
+    metric_in_output,
+    parse_metric,
+    parse_review,
+)
 from mle_inspect.solvers.aide.journal import Journal, Node, better
 from mle_inspect.solvers.aide.runner import RunResult
 
@@ -50,11 +56,37 @@ def _run(exit_code: int | None = 0, timed_out: bool = False) -> RunResult:
 
 
 def test_buggy_reasons_in_order():
-    assert judge(_run(), 0.5, True, True, "ok").buggy is False
-    assert "timed out" in judge(_run(124, timed_out=True), 0.5, True, True, "ok").reason
-    assert "exception" in judge(_run(1), 0.5, True, True, "ok").reason
-    assert "no validation metric" in judge(_run(), None, True, True, "ok").reason
-    assert "not finite" in judge(_run(), math.nan, True, True, "ok").reason
-    assert "no submission" in judge(_run(), 0.5, False, False, "no file").reason
-    verdict = judge(_run(), 0.5, True, False, "missing column id")
+    assert judge(_run(), 0.5, True, "ok").buggy is False
+    assert "timed out" in judge(_run(124, timed_out=True), 0.5, True, "ok").reason
+    assert "exception" in judge(_run(1), 0.5, True, "ok").reason
+    assert "no validation metric" in judge(_run(), None, True, "ok").reason
+    assert "not finite" in judge(_run(), math.nan, True, "ok").reason
+    verdict = judge(_run(), 0.5, False, "missing column id")
     assert verdict.buggy and verdict.reason == "invalid submission: missing column id"
+    assert verdict.source == "code"
+
+
+def test_the_reviewer_can_call_a_node_buggy_and_the_verdict_says_who():
+    leaky = Review(summary="The validation uses the test labels.\nMore.", is_bug=True)
+    verdict = judge(_run(), 0.5, True, "ok", leaky)
+    assert verdict.buggy and verdict.source == "reviewer"
+    assert verdict.reason == "the reviewer found a bug: The validation uses the test labels."
+    # a failure the checks see is reported as theirs, whatever the reviewer said
+    assert judge(_run(1), 0.5, True, "ok", leaky).source == "code"
+    assert judge(_run(), 0.5, True, "ok", Review(is_bug=False)).buggy is False
+
+
+def test_review_is_bug_is_coerced():
+    assert parse_review({"summary": "x", "is_bug": True, "metric": None}).is_bug is True
+    assert parse_review({"summary": "x", "is_bug": "false", "metric": None}).is_bug is False
+    assert parse_review({"summary": "x", "metric": None}).is_bug is None
+
+
+def test_reviewer_metric_must_be_printed_in_the_output():
+    output = "fold scores 0.81, 0.83\nmean auc 0.812345\n"
+    assert metric_in_output(0.812345, output)
+    assert metric_in_output(0.8123, output)  # rounded by the reviewer
+    assert metric_in_output(0.83, output)
+    assert not metric_in_output(0.99, output)  # made up
+    assert not metric_in_output(0.8124, output)
+    assert not metric_in_output(math.nan, "nan")

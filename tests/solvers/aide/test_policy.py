@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from mle_inspect.solvers.aide.journal import Journal, Node
-from mle_inspect.solvers.aide.policy import Action, GreedyPolicy
+from mle_inspect.solvers.aide.policy import Action, GreedyPolicy, PolicySettings
 
 
 def node(
@@ -24,7 +24,14 @@ def node(
         buggy=metric is None,
         debug_depth=depth,
         lower_is_better=lower,
+        code="print(1)\n",
     )
+
+
+def act(policy: PolicySettings, j: Journal, rng: random.Random) -> Action:
+    """The policy's action without its reason text (what these tests pin)."""
+    action = policy.next_action(j, rng)
+    return Action(stage=action.stage, parent_id=action.parent_id)
 
 
 def journal(*nodes: Node) -> Journal:
@@ -37,20 +44,20 @@ def journal(*nodes: Node) -> Journal:
 def test_drafts_until_num_drafts_exist():
     policy = GreedyPolicy(num_drafts=3, debug_prob=1.0)
     j = journal(node(0, metric=0.5), node(1))
-    assert policy.next_action(j, random.Random(0)) == Action(stage="draft")
+    assert act(policy, j, random.Random(0)) == Action(stage="draft")
 
 
 def test_buggy_drafts_count_towards_num_drafts():
     # one working and one buggy draft make two: the policy moves on instead of drafting again
     policy = GreedyPolicy(num_drafts=2, debug_prob=0.0)
     j = journal(node(0, metric=0.5), node(1))
-    assert policy.next_action(j, random.Random(0)) == Action(stage="improve", parent_id=0)
+    assert act(policy, j, random.Random(0)) == Action(stage="improve", parent_id=0)
 
 
 def test_drafts_while_nothing_works():
     policy = GreedyPolicy(num_drafts=2, debug_prob=0.0)
     j = journal(node(0), node(1))
-    assert policy.next_action(j, random.Random(0)) == Action(stage="draft")
+    assert act(policy, j, random.Random(0)) == Action(stage="draft")
 
 
 def test_debugs_only_buggy_leaves():
@@ -59,37 +66,47 @@ def test_debugs_only_buggy_leaves():
     j = journal(node(0), node(1, "debug", 0, depth=1), node(2, "improve", 1), node(3, metric=0.1))
     j.nodes[1].buggy = False
     j.nodes[1].metric = 0.7
-    actions = {policy.next_action(j, random.Random(seed)) for seed in range(20)}
+    actions = {act(policy, j, random.Random(seed)) for seed in range(20)}
     assert actions == {Action(stage="debug", parent_id=2)}
 
 
-def test_debug_chain_depth_is_capped():
+def test_max_debug_depth_follows_the_original_aide():
+    # aideml debugs a buggy leaf while its debug depth <= max_debug_depth
     chain = journal(
         node(0),
         node(1, "debug", 0, depth=1),
         node(2, "debug", 1, depth=2),
         node(3, metric=0.4),
     )
-    capped = GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=2)
-    assert capped.next_action(chain, random.Random(0)) == Action(stage="improve", parent_id=3)
-    deeper = GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=3)
-    assert deeper.next_action(chain, random.Random(0)) == Action(stage="debug", parent_id=2)
-    off = GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=0)
-    assert (
-        off.next_action(journal(node(0), node(1, metric=0.2)), random.Random(0)).stage == "improve"
-    )
+    at_limit = GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=2)
+    assert act(at_limit, chain, random.Random(0)) == Action(stage="debug", parent_id=2)
+    below = GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=1)
+    assert act(below, chain, random.Random(0)) == Action(stage="improve", parent_id=3)
+    # 0 still allows one fix of a failed draft; a negative value turns debugging off
+    zero = GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=0)
+    pair = journal(node(0), node(1, metric=0.2))
+    assert act(zero, pair, random.Random(0)) == Action(stage="debug", parent_id=0)
+    off = GreedyPolicy(num_drafts=2, debug_prob=1.0, max_debug_depth=-1)
+    assert act(off, pair, random.Random(0)).stage == "improve"
+
+
+def test_a_draft_without_code_is_not_debugged():
+    j = journal(node(0), node(1, metric=0.2))
+    j.nodes[0].code = ""
+    policy = GreedyPolicy(num_drafts=2, debug_prob=1.0)
+    assert act(policy, j, random.Random(0)) == Action(stage="improve", parent_id=1)
 
 
 def test_improves_the_best_node_in_the_metric_direction():
     higher = journal(node(0, metric=0.3), node(1, metric=0.2), node(2, "improve", 0, metric=0.25))
     policy = GreedyPolicy(num_drafts=2, debug_prob=0.0)
-    assert policy.next_action(higher, random.Random(0)) == Action(stage="improve", parent_id=0)
+    assert act(policy, higher, random.Random(0)) == Action(stage="improve", parent_id=0)
     lower = journal(
         node(0, metric=0.3, lower=True),
         node(1, metric=0.2, lower=True),
         node(2, "improve", 0, metric=0.25, lower=True),
     )
-    assert policy.next_action(lower, random.Random(0)) == Action(stage="improve", parent_id=1)
+    assert act(policy, lower, random.Random(0)) == Action(stage="improve", parent_id=1)
 
 
 def test_same_seed_same_choices_different_seed_different_choices():
@@ -98,7 +115,7 @@ def test_same_seed_same_choices_different_seed_different_choices():
 
     def sequence(seed: int) -> list[Action]:
         rng = random.Random(seed)
-        return [policy.next_action(j, rng) for _ in range(40)]
+        return [act(policy, j, rng) for _ in range(40)]
 
     assert sequence(7) == sequence(7)
     assert sequence(7) != sequence(8)

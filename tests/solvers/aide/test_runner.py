@@ -32,12 +32,15 @@ def _run(tmp_path: Path, code: str, timeout: int, head: int = 200, tail: int = 3
         kill_grace=1,
     )
     node_dir = Path(workspace.node_dir(0))
-    node_dir.mkdir(parents=True)
-    (node_dir / "solution.py").write_text(code)
     started = time.monotonic()
     done = subprocess.run(
-        ["bash", "-c", workspace.run_script(0, timeout)], capture_output=True, text=True, timeout=60
+        ["bash", "-c", workspace.run_script(0, timeout)],
+        input=code,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
+    assert (node_dir / "solution.py").read_text() == code
     return parse_run_stdout(done.stdout, timeout, done.stderr), time.monotonic() - started, node_dir
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from mle_inspect.solvers.aide.policy import GreedyPolicy
+from mle_inspect.solvers.aide.policy import Action, GreedyPolicy
 from mle_inspect.solvers.aide.search import Chat, Reply
 from mle_inspect.solvers.aide.viewer import node_card, tree_summary
 
@@ -100,7 +100,7 @@ def test_no_working_node_means_no_valid_final_submission():
     run(search.run())
     outcome = run(search.finalize())
     assert not outcome.valid and outcome.node_id is None
-    assert outcome.message == "no submission file"
+    assert outcome.message == "no file at this path"
 
 
 def test_invalid_or_missing_submission_makes_a_node_buggy():
@@ -120,23 +120,66 @@ def test_invalid_or_missing_submission_makes_a_node_buggy():
     journal = run(search.run())
     assert journal.nodes[0].bug_reason == "invalid submission: bad content b'bad'"
     assert journal.nodes[0].validator_message == "bad content b'bad'"
-    assert journal.nodes[1].bug_reason == "no submission.csv written"
+    assert journal.nodes[1].bug_reason == "invalid submission: no file at this path"
     assert journal.best() is None
 
 
-def test_reviewer_metric_is_used_only_without_a_tag():
+def test_reviewer_metric_is_used_only_without_a_tag_and_when_printed():
     clock = FakeClock()
     replies = {"draft": [reply(script(metric=None)), reply(script(metric="0.3"))]}
     search = make_search(
         ScriptedCoder(replies),
         clock=clock,
         steps=2,
-        reviewer=FakeReviewer(metric=0.99),
+        reviewer=FakeReviewer(metric=0.3),
         policy=GreedyPolicy(num_drafts=2),
     )
     journal = run(search.run())
-    assert (journal.nodes[0].metric, journal.nodes[0].metric_source) == (0.99, "reviewer")
+    # node 0 prints no number at all: the reviewer's 0.3 is not in its output
+    assert (journal.nodes[0].metric, journal.nodes[0].metric_source) == (None, None)
+    assert journal.nodes[0].bug_reason == "no validation metric reported"
     assert (journal.nodes[1].metric, journal.nodes[1].metric_source) == (0.3, "tag")
+
+
+def test_reviewer_metric_found_in_the_output_is_kept():
+    clock = FakeClock()
+    # the tag is misspelt, but the number is in the output
+    code = "# run: exit=0 submission=good\nprint('hello')\n"
+    workspace = FakeWorkspace(clock, tag="VAL_SCORE")
+    original_run = workspace.run
+
+    async def run_with_number(node_id: int, code: str, timeout: int):  # noqa: ANN202
+        result = await original_run(node_id, code, timeout)
+        return result.model_copy(update={"output": "val score 0.8765\n", "tag_lines": []})
+
+    workspace.run = run_with_number  # type: ignore[method-assign]
+    search = make_search(
+        ScriptedCoder({"draft": [reply(code)]}),
+        clock=clock,
+        workspace=workspace,
+        steps=1,
+        reviewer=FakeReviewer(metric=0.8765),
+        policy=GreedyPolicy(num_drafts=1),
+    )
+    node = run(search.run()).nodes[0]
+    assert (node.metric, node.metric_source, node.buggy) == (0.8765, "reviewer", False)
+
+
+def test_reviewer_is_bug_makes_a_node_buggy_and_the_card_says_so():
+    clock = FakeClock()
+    search = make_search(
+        ScriptedCoder({"draft": [reply(script(metric="0.9"))]}),
+        clock=clock,
+        steps=1,
+        reviewer=FakeReviewer(is_bug=True),
+        policy=GreedyPolicy(num_drafts=1),
+    )
+    node = run(search.run()).nodes[0]
+    assert node.buggy and node.bug_source == "reviewer" and node.metric == 0.9
+    assert search.journal.best() is None
+    assert "buggy (found by the reviewer): the reviewer found a bug: review 1" in node_card(
+        node, is_best=False
+    )
 
 
 def test_metric_direction_comes_from_the_task_not_the_model():
@@ -258,7 +301,74 @@ def test_tree_summary_and_card_show_the_search():
     assert "    - node 2 debug: 0.7" in lines
     assert "        - node 4 improve: 0.8 ★ best" in lines
     card = node_card(journal.nodes[1], is_best=False)
-    assert "| parent | none |" in card and "buggy: exception (exit status 1)" in card
+    assert "| parent | none |" in card
+    assert "buggy (found by the checks): exception (exit status 1)" in card
+    assert "| policy | initial drafts: 1 of 2 made |" in card
     assert "```python\n# run: exit=1" in card
     card = node_card(journal.nodes[4], is_best=True)
     assert "0.8 (higher is better, from tag)" in card and "(new best)" in card
+
+
+def test_a_huge_submission_makes_the_node_buggy_and_the_search_goes_on():
+    clock = FakeClock()
+    workspace = FakeWorkspace(clock)
+    replies = {
+        "draft": [reply(script(metric="0.6")), reply(script(metric="0.9", submission="huge"))],
+        "improve": [reply(script(metric="0.7"))],
+    }
+    search = make_search(
+        ScriptedCoder(replies),
+        clock=clock,
+        workspace=workspace,
+        steps=3,
+        policy=GreedyPolicy(num_drafts=2, debug_prob=0.0),
+    )
+    journal = run(search.run())
+    huge = journal.nodes[1]
+    assert huge.buggy and huge.bug_source == "code"
+    assert (
+        huge.bug_reason
+        == "invalid submission: node-1/submission.csv is 200,000,000 bytes, above the cap"
+    )
+    assert len(journal.nodes) == 3 and journal.best().id == 2  # type: ignore[union-attr]
+    # the final check: the graded file became huge after the copy; the search falls back
+    workspace.final = b"huge"
+    outcome = run(search.finalize())
+    assert outcome.valid and outcome.node_id == 0 and outcome.fallbacks == 1
+
+
+def test_debugging_a_node_without_code_starts_from_its_parents_code():
+    clock = FakeClock()
+    replies = {
+        "draft": [reply(script(exit=1), "first")],
+        "debug": ["no code at all", "still none", "nothing", reply(script(metric="0.5"), "fix")],
+    }
+    coder = ScriptedCoder(replies)
+    search = make_search(
+        coder, clock=clock, steps=3, policy=GreedyPolicy(num_drafts=1, debug_prob=1.0)
+    )
+    journal = run(search.run())
+    assert [(n.stage, n.parent_id, bool(n.code)) for n in journal.nodes] == [
+        ("draft", None, True),
+        ("debug", 0, False),
+        ("debug", 1, True),
+    ]
+    last = coder.prompts[-1]
+    assert "That step produced no script" in last
+    assert "Script to fix (node 0)" in last and "# run: exit=1" in last
+
+
+def test_a_debug_with_no_code_anywhere_becomes_a_draft():
+    class AlwaysDebug(GreedyPolicy):
+        def next_action(self, journal, rng):  # noqa: ANN001, ANN201
+            if journal.nodes:
+                return Action(stage="debug", parent_id=0)
+            return Action(stage="draft")
+
+    clock = FakeClock()
+    replies = {"draft": ["none", "none", "none", reply(script(metric="0.5"))]}
+    search = make_search(ScriptedCoder(replies), clock=clock, steps=2, policy=AlwaysDebug())
+    journal = run(search.run())
+    assert [n.stage for n in journal.nodes] == ["draft", "draft"]
+    assert journal.nodes[1].reason.startswith("redraft: node 0")
+    assert not journal.nodes[1].buggy

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ._datasets import DemoData
+
 _BUILDERS = {
     "demo-digits": "digits",
     "demo-tumor-diagnosis": "tumors",
@@ -17,10 +19,14 @@ _BUILDERS = {
 }
 
 
-def _data(competition_id: str):  # noqa: ANN202 - DemoData, imported lazily
+def _data(competition_id: str) -> DemoData:
+    """The competition's split, seeded by the data dir's secret salt (never a fixed seed)."""
+    from ...data._context import preparation_salt
+    from ...data.salt import salted_seed
     from . import _datasets
 
-    return getattr(_datasets, _BUILDERS[competition_id])()
+    seed = salted_seed(preparation_salt(), competition_id)
+    return getattr(_datasets, _BUILDERS[competition_id])(seed)
 
 
 def _description(competition_id: str) -> str:
@@ -42,6 +48,7 @@ def prepare(competition_id: str, raw: Path, public: Path, private: Path) -> None
 
 
 def leaderboard(competition_id: str, public: Path, private: Path) -> pd.DataFrame:
+    """The demo competition's leaderboard, built from its own baseline ladder."""
     from ._ladder import build_leaderboard
 
     return build_leaderboard(competition_id, _data(competition_id), private)

@@ -47,7 +47,8 @@ def write_csv(frame: pd.DataFrame, path: Path, **kwargs: Any) -> None:
 def write_sample(frame: pd.DataFrame, path: Path, values: Mapping[str, Any]) -> None:
     """A constant sample submission: ``frame`` with each column of ``values`` set to its
     constant, as column assignment does (a new column goes last, an existing one keeps its
-    place); built in one go, as a hundred class columns would fragment the frame."""
+    place); built in one go, as a hundred class columns would fragment the frame.
+    """
     import pandas as pd
 
     columns = {name: frame[name] for name in frame.columns} | dict(values)
@@ -77,7 +78,8 @@ def unpack(raw: Path, archive: str, into: Path | None = None) -> Path:
 
 def unpack_if_missing(raw: Path, name: str, archive: str) -> None:
     """Extract ``archive`` unless ``raw/name`` (a file or folder it holds) is already there:
-    some downloads arrive with their inner archives extracted."""
+    some downloads arrive with their inner archives extracted.
+    """
     if not (raw / name).exists():
         unpack(raw, archive)
 

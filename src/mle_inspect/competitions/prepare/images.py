@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..._extras import install_hint
 from ._classes import DOG_BREEDS, LEAF_SPECIES, PLANT_PATHOLOGY_CLASSES, RANZCR_CLASSES
 from ._common import (
     TableSplit,
@@ -104,18 +105,21 @@ def aerial_cactus_identification(raw: Path, public: Path, private: Path) -> None
 
 
 def aptos2019_blindness_detection(raw: Path, public: Path, private: Path) -> None:
+    """Split the labelled table and place each row's image under train or test."""
     train, test = run_table_split(APTOS, raw, public, private)
     _images(raw / "train_images", public / "train_images", train["id_code"], ".png")
     _images(raw / "train_images", public / "test_images", test["id_code"], ".png")
 
 
 def dog_breed_identification(raw: Path, public: Path, private: Path) -> None:
+    """Split the labelled table and place each row's image under train or test."""
     train, test = run_table_split(DOG_BREED, raw, public, private)
     _images(raw / "train", public / "train", train["id"], ".jpg")
     _images(raw / "train", public / "test", test["id"], ".jpg")
 
 
 def leaf_classification(raw: Path, public: Path, private: Path) -> None:
+    """Unpack Kaggle's zips, split the table, and place every train and test image."""
     unpack_if_missing(raw, "train.csv", "train.csv.zip")
     unpack_if_missing(raw, "images", "images.zip")
     train, test = run_table_split(LEAF, raw, public, private)
@@ -125,6 +129,7 @@ def leaf_classification(raw: Path, public: Path, private: Path) -> None:
 
 
 def ranzcr_clip_catheter_line_classification(raw: Path, public: Path, private: Path) -> None:
+    """Split the studies; annotations and images follow their study's side."""
     train, test = run_table_split(RANZCR, raw, public, private)
     annotations = read_csv(need(raw / "train_annotations.csv"))
     kept = annotations[annotations["StudyInstanceUID"].isin(train["StudyInstanceUID"])]
@@ -134,6 +139,7 @@ def ranzcr_clip_catheter_line_classification(raw: Path, public: Path, private: P
 
 
 def paddy_disease_classification(raw: Path, public: Path, private: Path) -> None:
+    """Split the images; train keeps Kaggle's per-label folders, test is flat."""
     train, test = run_table_split(PADDY, raw, public, private)
     raw_sample = read_csv(need(raw / "sample_submission.csv"))
     expect({"image_id", "label"} == set(raw_sample.columns), "sample columns match Kaggle's")
@@ -182,7 +188,7 @@ def plant_pathology_2020_fgvc7(raw: Path, public: Path, private: Path) -> None:
     )
     for part in (train, test):
         part["image_id"] = part["image_id"].map(mapping)
-    expect(set(train.columns) == set(spec.answer_columns), "train has the five expected columns")
+    expect(set(train.columns) == set(spec.answer_columns or ()), "train has the five expected columns")
     write_split_outputs(spec, train, test, public, private)
 
 
@@ -309,7 +315,7 @@ def _write_7z(archive: Path, members: list[tuple[Path, str]]) -> None:
     try:
         import py7zr
     except ImportError as ex:  # pragma: no cover - depends on the environment
-        raise RuntimeError("py7zr is needed: pip install 'mle-inspect[kaggle]'") from ex
+        raise RuntimeError("py7zr is needed: " + install_hint("kaggle")) from ex
     with py7zr.SevenZipFile(archive, mode="w") as handle:
         for path, name in sorted(members, key=lambda m: m[1]):
             handle.write(need(path), arcname=name)

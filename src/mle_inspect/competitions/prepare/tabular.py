@@ -92,14 +92,17 @@ SPOOKY = TableSplit(
 
 
 def spaceship_titanic(raw: Path, public: Path, private: Path) -> None:
+    """Split Kaggle's train table into train and held-out test."""
     run_table_split(SPACESHIP_TITANIC, raw, public, private)
 
 
 def playground_series_s3e18(raw: Path, public: Path, private: Path) -> None:
+    """Split Kaggle's train table into train and held-out test."""
     run_table_split(PLAYGROUND_S3E18, raw, public, private)
 
 
 def tabular_playground_series_dec_2021(raw: Path, public: Path, private: Path) -> None:
+    """Split Kaggle's train table into train and held-out test."""
     train, test = run_table_split(TPS_DEC_2021, raw, public, private)
     expect(not set(train["Id"]) & set(test["Id"]), "train and test ids are disjoint")
 
@@ -119,6 +122,7 @@ def tabular_playground_series_may_2022(raw: Path, public: Path, private: Path) -
 
 
 def new_york_city_taxi_fare_prediction(raw: Path, public: Path, private: Path) -> None:
+    """Split the fares and ship Kaggle's coupon instructions with the public files."""
     run_table_split(NYC_TAXI, raw, public, private)
     shutil.copyfile(
         need(raw / "GCP-Coupons-Instructions.rtf"), public / "GCP-Coupons-Instructions.rtf"
@@ -126,6 +130,7 @@ def new_york_city_taxi_fare_prediction(raw: Path, public: Path, private: Path) -
 
 
 def spooky_author_identification(raw: Path, public: Path, private: Path) -> None:
+    """Unpack Kaggle's train zip, then split it into train and held-out test."""
     unpack_if_missing(raw, "train.csv", "train.zip")
     run_table_split(SPOOKY, raw, public, private)
 
@@ -208,10 +213,12 @@ def _text_normalization(prefix: str, raw: Path, public: Path, private: Path) -> 
 
 
 def text_normalization_challenge_english_language(raw: Path, public: Path, private: Path) -> None:
+    """Prepare the English text normalization data by sentence."""
     _text_normalization("en", raw, public, private)
 
 
 def text_normalization_challenge_russian_language(raw: Path, public: Path, private: Path) -> None:
+    """Prepare the Russian text normalization data by sentence."""
     _text_normalization("ru", raw, public, private)
 
 

@@ -30,14 +30,21 @@ def aligned(
     exact_columns: bool = False,
 ) -> pd.DataFrame:
     """The submission's rows in answer order, after the checks every grader here shares:
-    rows present, id and prediction columns present, one row per test id."""
-    if spec.id_column is None:
-        raise GradingError("this grader needs `id_column` in the grading spec")
-    expected = [spec.id_column, *spec.target_columns]
+    rows present, id and prediction columns present, one row per test id.
+    """
+    id_column = id_column_of(spec)
+    expected = [id_column, *spec.target_columns]
     checks.require_not_empty(submission)
     checks.require_columns(submission, expected, exact=exact_columns)
-    checks.require_answer_columns(answers, [spec.id_column, *spec.truth_columns])
-    return checks.align_to_answers(submission, answers, spec.id_column)
+    checks.require_answer_columns(answers, [id_column, *spec.truth_columns])
+    return checks.align_to_answers(submission, answers, id_column)
+
+
+def id_column_of(spec: GradingSpec) -> str:
+    """The spec's id column; a grader that pairs rows by id cannot run without one."""
+    if spec.id_column is None:
+        raise GradingError("this grader needs `id_column` in the grading spec")
+    return spec.id_column
 
 
 def parse_answers(answers: pd.DataFrame, column: str, parse: Any, id_column: str) -> list[Any]:
@@ -104,7 +111,8 @@ def require_no_missing_text(
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a grader builds millions of small lists and
     sets (token lists per row): they hold no cycles, and collections triggered by the
-    allocations alone can double the time on 10^6-row files."""
+    allocations alone can double the time on 10^6-row files.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -179,6 +179,13 @@ def vinbigdata(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
 
     As in MLE-bench, several rows for one image are allowed and their boxes pooled; every
     image needs at least one box. The answers hold one row per (image, class).
+
+    QUIRK kept on purpose: MLE-bench numbers the COCO annotations from 0, the truth boxes in
+    answers-file order and the predicted boxes in submission-file order. pycocotools stores
+    a match as the partner's id and reads id 0 as "no match", so the answers' first box can
+    never be a true positive, and the submission's first box (first box of its first row)
+    never uses up the truth box it matches. A submission equal to the answers scores below 1,
+    and the score depends on which row comes first. Published scores carry this, so it stays.
     """
     require_geometry("pycocotools")
     import pandas as pd
@@ -215,7 +222,15 @@ def vinbigdata(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
         )
         for rows in _rows_by_image(pred_image, len(image_ids))
     ]
-    return get_metric("boxes_coco_map").fn(truth, pred, iou=float(spec.params.get("iou", 0.4)))
+    return get_metric("boxes_coco_map").fn(
+        truth,
+        pred,
+        iou=float(spec.params.get("iou", 0.4)),
+        # the answers' first row is box 0 of image 0 (images are numbered in order of first
+        # appearance); the submission's first row is the first of its image's rows
+        truth_zero_id=(0, 0),
+        pred_zero_id=(int(pred_image[0]), 0),
+    )
 
 
 # -------------------------------------------------------------------- Kuzushiji

@@ -66,12 +66,15 @@ def _class_labels(aligned: pd.DataFrame, column: str, id_column: str) -> pd.Seri
     values = aligned[column]
     if pd.api.types.is_float_dtype(values):
         array = values.to_numpy(dtype=float)
-        # the original's accuracy_score rejected inf and any non-whole number ("continuous")
-        bad = ~np.isfinite(array) | (np.isfinite(array) & (array != np.round(array)))
+        # the original's accuracy_score rejected inf and any non-whole number ("continuous"),
+        # and so any float outside int64, whose cast to int it compared against (1e308)
+        finite = np.isfinite(array)
+        outside = finite & ((array >= 2.0**63) | (array < -(2.0**63)))
+        bad = ~finite | outside | (finite & (array != np.round(array)))
         if bad.any():
             raise InvalidSubmission(
                 f"column {column!r} must hold class labels; {int(bad.sum())} value(s) are not "
-                f"whole numbers ({checks._preview(array[bad].tolist())}) at "
+                f"whole numbers within 64 bits ({checks._preview(array[bad].tolist())}) at "
                 f"{checks._row_labels(aligned, bad, id_column)}"
             )
     return values
@@ -277,7 +280,7 @@ def jigsaw_bias(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSp
     if not names:
         raise InvalidSubmission(
             f"missing column 'prediction'; expected columns [{id_column!r}, 'prediction'], "
-            f"got {list(submission.columns)}"
+            f"got {checks._columns(submission.columns)}"
         )
     if len(names) > 1:
         raise InvalidSubmission("give one of 'prediction' and 'toxicity', not both")

@@ -91,9 +91,10 @@ def hubmap(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -
     """
     aligned = _common.aligned(submission, answers, spec)
     sizes = _sizes(answers, spec.params["height_column"], spec.params["width_column"])
-    (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
-    truth = _mask_column(answers, truth_col, sizes, id_col, answers=True)  # type: ignore[arg-type]
-    pred = _mask_column(aligned, pred_col, sizes, id_col)  # type: ignore[arg-type]
+    (pred_col,), truth_col = spec.target_columns, spec.truth_columns[0]
+    id_col = _common.id_column_of(spec)
+    truth = _mask_column(answers, truth_col, sizes, id_col, answers=True)
+    pred = _mask_column(aligned, pred_col, sizes, id_col)
     return _score("masks_mean_dice", truth, pred)
 
 
@@ -103,15 +104,15 @@ def contrails(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec
     ``-`` is an empty mask; an empty cell is invalid, as in MLE-bench (it reads as NaN,
     which the original rejects). Extra columns (the sample has height and width) are allowed.
     """
-    expected = {spec.id_column, *spec.truth_columns, "height", "width"}
+    expected = {_common.id_column_of(spec), *spec.truth_columns, "height", "width"}
     if set(answers.columns) != expected:
         raise GradingError(
             f"the answers columns are {list(answers.columns)}, not {sorted(expected)}"
         )
     aligned = _common.aligned(submission, answers, spec)
     sizes = _sizes(answers, "height", "width")
-    (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
-    assert id_col is not None
+    (pred_col,), truth_col = spec.target_columns, spec.truth_columns[0]
+    id_col = _common.id_column_of(spec)
     truth = _mask_column(answers, truth_col, sizes, id_col, answers=True, empty_token="-")
     pred = _mask_column(aligned, pred_col, sizes, id_col, empty_token="-", nan_is_empty=False)
     return _score("masks_global_dice", truth, pred)
@@ -125,8 +126,8 @@ def tgs_salt(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec)
     aligned = _common.aligned(submission, answers, spec, exact_columns=True)
     size = int(spec.params["height"]) * int(spec.params["width"])
     sizes = [size] * len(answers)
-    (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
-    assert id_col is not None
+    (pred_col,), truth_col = spec.target_columns, spec.truth_columns[0]
+    id_col = _common.id_column_of(spec)
     truth = _mask_column(answers, truth_col, sizes, id_col, answers=True)
     pred = _mask_column(aligned, pred_col, sizes, id_col)
     return _score("masks_iou_sweep", truth, pred)
@@ -137,11 +138,14 @@ def vesuvius(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec)
 
     The competition numbers pixels row-major; F-beta counts pixels, so the order is moot
     here (both sides are parsed alike, cut at the same image end). An empty cell is invalid.
+    As in the original, which paired rows by position and asserted equal ids, the rows must
+    be in the answers' (the sample submission's) order.
     """
     aligned = _common.aligned(submission, answers, spec, exact_columns=True)
+    checks.require_answer_order(submission, answers, _common.id_column_of(spec))
     sizes = _sizes(answers, "height", "width")
-    (pred_col,), truth_col, id_col = spec.target_columns, spec.truth_columns[0], spec.id_column
-    assert id_col is not None
+    (pred_col,), truth_col = spec.target_columns, spec.truth_columns[0]
+    id_col = _common.id_column_of(spec)
     truth = _mask_column(answers, truth_col, sizes, id_col, answers=True)
     pred = _mask_column(aligned, pred_col, sizes, id_col, nan_is_empty=False)
     return _score("masks_pixel_fbeta", truth, pred, beta=float(spec.params.get("beta", 0.5)))
@@ -156,8 +160,7 @@ def uw_madison(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
     """
     import pandas as pd
 
-    id_col, class_col = spec.id_column, spec.params["class_column"]
-    assert id_col is not None
+    id_col, class_col = _common.id_column_of(spec), spec.params["class_column"]
     (pred_col,), truth_col = spec.target_columns, spec.truth_columns[0]
     checks.require_not_empty(submission)
     checks.require_columns(submission, [id_col, class_col, pred_col])

@@ -75,7 +75,7 @@ def onehot_log_loss(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gradi
     if params.get("id_first") and submission.columns[0] != id_column:
         # Quirk (spooky): the original took every column after the first as probabilities.
         raise InvalidSubmission(
-            f"column {id_column!r} must be the first column; header is {list(submission.columns)}"
+            f"column {id_column!r} must be the first column; header is {checks._columns(submission.columns)}"
         )
     checks.require_row_count(submission, len(answers))
     aligned = checks.align_to_answers(submission, answers, id_column)
@@ -96,7 +96,8 @@ def rsna_cervical_spine(
     submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec
 ) -> float:
     """Long-format ``row_id = <StudyInstanceUID>_<target>`` rows, un-melted to one row per study
-    (patient_overall, C1..C7) for the weighted multi-label log loss."""
+    (patient_overall, C1..C7) for the weighted multi-label log loss.
+    """
     import numpy as np
     import pandas as pd
 

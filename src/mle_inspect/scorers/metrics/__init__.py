@@ -28,6 +28,8 @@ PredictionKind = Literal["label", "score", "probability", "distribution", "numbe
 
 @dataclass(frozen=True)
 class MetricDef:
+    """A registered metric: its name, function and the kind of prediction it takes."""
+
     name: str
     fn: Callable[..., float]
     prediction: PredictionKind
@@ -60,6 +62,7 @@ def _discover() -> None:
 
 
 def get_metric(name: str) -> MetricDef:
+    """The metric registered as ``name``; unknown names raise with the known ones."""
     _discover()
     try:
         return METRICS[name]
@@ -68,9 +71,11 @@ def get_metric(name: str) -> MetricDef:
 
 
 def compute(name: str, y_true: Any, y_pred: Any, **params: Any) -> float:
+    """Compute metric ``name`` on true and predicted values."""
     return get_metric(name).fn(y_true, y_pred, **params)
 
 
 def all_metrics() -> dict[str, MetricDef]:
+    """A copy of every registered metric by name."""
     _discover()
     return dict(METRICS)

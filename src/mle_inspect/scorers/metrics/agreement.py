@@ -17,7 +17,8 @@ def _class_indices(
     """Both label arrays as positions in their sorted union of labels.
 
     sklearn's classification metrics refuse fractional predictions ("continuous"), and so did
-    the original; whole numbers written as floats (``3.0``) are fine. Passing positions
+    the original; whole numbers written as floats (``3.0``) are fine, unless outside int64
+    (sklearn 1.5 compared each float with its cast to int, which overflows for ``1e308``). Passing positions
     instead of labels gives the same confusion matrix (and the same kappa weights, which
     sklearn takes from positions too) while letting sklearn skip a slow per-row lookup.
     """
@@ -26,7 +27,8 @@ def _class_indices(
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     for values, side in ((y_pred, "predictions"), (y_true, "answers")):
         if values.dtype.kind == "f":
-            fractional = values[~np.isfinite(values) | (values != np.trunc(values))]
+            outside = (values >= 2.0**63) | (values < -(2.0**63))
+            fractional = values[~np.isfinite(values) | outside | (values != np.trunc(values))]
             if len(fractional):
                 if side == "answers":
                     raise ValueError(f"{metric}: the answers hold fractional labels")

@@ -15,6 +15,7 @@ from . import register_metric
 
 @register_metric("accuracy", "label")
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Fraction of exact matches."""
     from sklearn.metrics import accuracy_score
 
     return float(accuracy_score(y_true, y_pred))
@@ -22,6 +23,7 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 @register_metric("roc_auc", "score")
 def roc_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """Area under the ROC curve of the scores."""
     from sklearn.metrics import roc_auc_score
 
     return float(roc_auc_score(y_true, y_score))
@@ -56,6 +58,7 @@ def multiclass_log_loss(
 
 @register_metric("rmse", "number")
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Root mean squared error."""
     from sklearn.metrics import root_mean_squared_error
 
     return float(root_mean_squared_error(y_true, y_pred))
@@ -63,6 +66,7 @@ def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 @register_metric("mae", "number")
 def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Mean absolute error."""
     from sklearn.metrics import mean_absolute_error
 
     return float(mean_absolute_error(y_true, y_pred))

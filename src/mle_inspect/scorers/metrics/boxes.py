@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._extras import install_hint
 from . import register_metric
 
 LYFT_IOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)
-GEOMETRY_EXTRA = 'pip install "mle-inspect[geometry]"'
+GEOMETRY_EXTRA = install_hint("geometry")
 
 
 def require_geometry(*modules: str) -> None:
@@ -49,6 +50,7 @@ class Boxes2D:
         return len(self.labels)
 
     def take(self, index: np.ndarray) -> Boxes2D:
+        """The boxes at ``index``."""
         return Boxes2D(self.labels[index], self.scores[index], self.boxes[index])
 
 
@@ -66,6 +68,7 @@ class Boxes3D:
         return len(self.labels)
 
     def take(self, index: np.ndarray) -> Boxes3D:
+        """The boxes at ``index``."""
         return Boxes3D(
             self.labels[index],
             self.scores[index],
@@ -230,7 +233,8 @@ def map_3d(
     thresholds: Sequence[float] = tuple(LYFT_IOU_THRESHOLDS),
 ) -> float:
     """Lyft 3D detection: mAP per sample over its truth classes and IoU thresholds, then
-    the mean over samples (MLE-bench's per-sample averaging, not Kaggle's pooled one)."""
+    the mean over samples (MLE-bench's per-sample averaging, not Kaggle's pooled one).
+    """
     limits = np.asarray(thresholds, dtype=float)
     all_ious = iou_3d_many(list(zip(pred, truth, strict=True)), same_label=True)
     per_sample = []
@@ -309,19 +313,37 @@ def siim_map(truth: Sequence[Boxes2D], pred: Sequence[Boxes2D], iou: float = 0.5
                 hits.append(0.0)
                 scores.append(0.0)
         if all(h == 1.0 for h in hits):
-            return math.nan  # the original asserts against this (no negatives to rank)
+            # the original asserts against this (no negatives to rank): no score, so invalid
+            from .._errors import InvalidSubmission
+
+            raise InvalidSubmission(
+                "every entry of one class is a hit, so its average precision is undefined "
+                "(the original grader refuses such a file)"
+            )
         aps.append(float(average_precision_score(hits, scores)))
     return float(np.mean(aps))
 
 
 @register_metric("boxes_coco_map", "custom")
-def coco_map(truth: Sequence[Boxes2D], pred: Sequence[Boxes2D], iou: float = 0.4) -> float:
+def coco_map(
+    truth: Sequence[Boxes2D],
+    pred: Sequence[Boxes2D],
+    iou: float = 0.4,
+    truth_zero_id: tuple[int, int] | None = None,
+    pred_zero_id: tuple[int, int] | None = None,
+) -> float:
     """COCO AP (101-point, area "all", 100 detections) at one IoU threshold, by pycocotools.
 
     Reproduces the VinBigData public kernel MLE-bench uses: the corner boxes
     ``(x_min, y_min, x_max, y_max)`` are handed to COCO as if they were ``(x, y, w, h)`` on
     both sides (so IoU is computed on those transformed boxes), while ``area`` is the true
     corner area. Labels are integer category ids; those without truth boxes are ignored.
+
+    ``truth_zero_id`` / ``pred_zero_id`` name one box, as (image index, box index in that
+    image), that gets annotation id 0; every other box gets an id from 1. pycocotools records
+    a match as the partner's id and reads 0 as "no match", so a truth box with id 0 turns
+    the detection matched to it into a false positive, and a detection with id 0 leaves the
+    truth box it matched free for another detection. None (the default) gives correct COCO.
     """
     require_geometry("pycocotools")
     from pycocotools.coco import COCO
@@ -329,21 +351,26 @@ def coco_map(truth: Sequence[Boxes2D], pred: Sequence[Boxes2D], iou: float = 0.4
 
     categories = sorted(set().union(*(t.labels.tolist() for t in truth)))
 
-    def dataset(frames: Sequence[Boxes2D], with_scores: bool) -> COCO:
-        annotations = []
+    def dataset(
+        frames: Sequence[Boxes2D], with_scores: bool, zero_id: tuple[int, int] | None
+    ) -> COCO:
+        annotations: list[dict[str, object]] = []
         for image_id, frame in enumerate(frames):
             areas = (frame.boxes[:, 2] - frame.boxes[:, 0]) * (
                 frame.boxes[:, 3] - frame.boxes[:, 1]
             )
-            for label, score, box, area in zip(
-                frame.labels.tolist(),
-                frame.scores.tolist(),
-                frame.boxes.tolist(),
-                areas.tolist(),
-                strict=True,
+            for box_index, (label, score, box, area) in enumerate(
+                zip(
+                    frame.labels.tolist(),
+                    frame.scores.tolist(),
+                    frame.boxes.tolist(),
+                    areas.tolist(),
+                    strict=True,
+                )
             ):
+                zero = (image_id, box_index) == zero_id
                 annotation = dict(
-                    id=len(annotations) + 1,  # COCO ids start at 1: id 0 reads as "unmatched"
+                    id=0 if zero else len(annotations) + 1,  # id 0 reads as "unmatched"
                     image_id=image_id,
                     category_id=int(label),
                     bbox=box,
@@ -363,7 +390,11 @@ def coco_map(truth: Sequence[Boxes2D], pred: Sequence[Boxes2D], iou: float = 0.4
         return coco
 
     with contextlib.redirect_stdout(io.StringIO()):  # pycocotools prints its progress
-        evaluator = COCOeval(dataset(truth, False), dataset(pred, True), iouType="bbox")
+        evaluator = COCOeval(
+            dataset(truth, False, truth_zero_id),
+            dataset(pred, True, pred_zero_id),
+            iouType="bbox",
+        )
         evaluator.params.iouThrs = np.array([iou])
         # stats[0] needs only area "all" and 100 detections: skip the other ranges and caps
         evaluator.params.areaRng, evaluator.params.areaRngLbl = [[0, 1e10]], ["all"]

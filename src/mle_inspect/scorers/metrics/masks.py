@@ -68,7 +68,8 @@ def iou_threshold_precision(truth: RunsBatch, pred: RunsBatch) -> float:
 @register_metric("masks_pixel_fbeta", "custom")
 def pixel_fbeta(truth: RunsBatch, pred: RunsBatch, beta: float = 0.5) -> float:
     """Mean over images of the pixel-wise F-beta (every pixel a binary sample), as
-    scikit-learn's ``fbeta_score`` gives it: 0 where it is undefined."""
+    scikit-learn's ``fbeta_score`` gives it: 0 where it is undefined.
+    """
     tp, n_pred, n_true = truth.overlap(pred), pred.counts(), truth.counts()
     b2 = beta * beta
     denominator = (1 + b2) * tp + b2 * (n_true - tp) + (n_pred - tp)
@@ -149,7 +150,7 @@ def _bounding_box(volume: np.ndarray) -> tuple[slice, ...]:
 
 
 def _directed_hausdorff(a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> float:
-    """max over voxels of ``a`` of the distance to the nearest voxel of ``b`` (exact).
+    """Maximum over voxels of ``a`` of the distance to the nearest voxel of ``b`` (exact).
 
     Equal to scipy's ``directed_hausdorff`` on the voxel coordinates divided by ``scale``,
     but linear in the volume: the exact Euclidean distance transform of the complement of

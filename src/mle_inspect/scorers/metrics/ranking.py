@@ -11,7 +11,8 @@ from . import register_metric
 
 def average_precision_at_k(actual: Collection[str], predicted: Sequence[str], k: int) -> float:
     """AP@k as Kaggle defines it: a prediction scores at its first occurrence only, and the
-    sum of precisions at hits is divided by min(|actual|, k); 0 when nothing is relevant."""
+    sum of precisions at hits is divided by min(|actual|, k); 0 when nothing is relevant.
+    """
     if not actual:
         return 0.0
     hits = 0
@@ -40,7 +41,8 @@ def map_at_k(
 @register_metric("lwlrap", "score")
 def lwlrap(y_true: np.ndarray, y_score: np.ndarray) -> float:
     """Label-weighted label-ranking average precision (Freesound 2019), via sklearn's LRAP
-    with each row weighted by its number of true labels; rows with none are left out."""
+    with each row weighted by its number of true labels; rows with none are left out.
+    """
     from sklearn.metrics import label_ranking_average_precision_score
 
     truth = np.asarray(y_true) > 0

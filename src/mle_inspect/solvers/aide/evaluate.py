@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -36,6 +36,29 @@ def parse_metric(lines: list[str] | str, tag: str) -> float | None:
 class Review(BaseModel):
     summary: str = ""
     metric: float | None = None
+    is_bug: bool | None = None
+    """The reviewer's verdict (None: it gave none)."""
+
+
+def metric_in_output(metric: float, output: str) -> bool:
+    """Whether ``metric`` is one of the numbers printed in ``output``.
+
+    A reviewer may round what it read (0.8123 for 0.812345), so a printed number matches when
+    it rounds to the reviewer's value at the reviewer's precision; made-up numbers do not.
+    """
+    if not math.isfinite(metric):
+        return False
+    text = repr(float(metric))
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 12
+    tolerance = 0.5 * 10.0**-decimals + 1e-12 * max(1.0, abs(metric))
+    for match in re.finditer(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", output):
+        try:
+            value = float(match.group())
+        except ValueError:
+            continue
+        if abs(value - metric) <= tolerance:
+            return True
+    return False
 
 
 def review_tool_info() -> Any:
@@ -52,13 +75,19 @@ def review_tool_info() -> Any:
                     "description": "What the run did and showed, and what went wrong if "
                     "anything did, in a few sentences.",
                 },
+                "is_bug": {
+                    "type": "boolean",
+                    "description": "true if the output shows that the run failed or has a "
+                    "bug (an error, a wrong or leaking validation, no submission written), "
+                    "otherwise false.",
+                },
                 "metric": {
                     "type": ["number", "null"],
-                    "description": "The validation score the output reports, if it reports "
-                    "one; null if it reports none.",
+                    "description": "The validation score the output reports, copied from the "
+                    "output; null if it reports none.",
                 },
             },
-            required=["summary", "metric"],
+            required=["summary", "is_bug", "metric"],
         ),
     )
 
@@ -70,34 +99,52 @@ def parse_review(arguments: dict[str, Any]) -> Review:
         metric = parse_metric(f"m={metric.strip()}", "m")
     elif isinstance(metric, bool) or not isinstance(metric, int | float):
         metric = None
-    return Review(summary=str(arguments.get("summary") or ""), metric=metric)
+    is_bug = arguments.get("is_bug")
+    if isinstance(is_bug, str):
+        is_bug = {"true": True, "false": False}.get(is_bug.strip().lower())
+    return Review(
+        summary=str(arguments.get("summary") or ""),
+        metric=metric,
+        is_bug=is_bug if isinstance(is_bug, bool) else None,
+    )
 
 
 class Verdict(BaseModel):
     buggy: bool
     reason: str | None = None
+    source: Literal["code", "reviewer"] | None = None
+    """Who found the bug: the harness's own checks or the reviewer."""
 
 
 def judge(
     run: RunResult,
     metric: float | None,
-    submission_present: bool,
     valid: bool,
     validator_message: str,
+    review: Review | None = None,
 ) -> Verdict:
-    """A node is buggy on the first of these that applies, in this order."""
-    if run.timed_out:
-        return Verdict(buggy=True, reason=f"timed out after {run.exec_time:.0f}s")
-    if run.exit_code is None:
-        return Verdict(buggy=True, reason="the script could not be run")
-    if run.exit_code != 0:
-        return Verdict(buggy=True, reason=f"exception (exit status {run.exit_code})")
-    if metric is None:
-        return Verdict(buggy=True, reason="no validation metric reported")
-    if not math.isfinite(metric):
-        return Verdict(buggy=True, reason=f"validation metric is not finite ({metric})")
-    if not submission_present:
-        return Verdict(buggy=True, reason="no submission.csv written")
-    if not valid:
-        return Verdict(buggy=True, reason=f"invalid submission: {validator_message}")
+    """A node is buggy on the first of these that applies, in this order: the harness's
+    checks (exit status, timeout, metric, submission), then the reviewer's ``is_bug``."""
+    reason = _code_bug(run, metric, valid, validator_message)
+    if reason is not None:
+        return Verdict(buggy=True, reason=reason, source="code")
+    if review is not None and review.is_bug:
+        summary = review.summary.strip().split("\n")[0][:300] or "no reason given"
+        return Verdict(buggy=True, reason=f"the reviewer found a bug: {summary}", source="reviewer")
     return Verdict(buggy=False)
+
+
+def _code_bug(run: RunResult, metric: float | None, valid: bool, message: str) -> str | None:
+    if run.timed_out:
+        return f"timed out after {run.exec_time:.0f}s"
+    if run.exit_code is None:
+        return "the script could not be run"
+    if run.exit_code != 0:
+        return f"exception (exit status {run.exit_code})"
+    if metric is None:
+        return "no validation metric reported"
+    if not math.isfinite(metric):
+        return f"validation metric is not finite ({metric})"
+    if not valid:
+        return f"invalid submission: {message}"
+    return None

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Stage = Literal["draft", "debug", "improve"]
+Stage = Literal["draft", "debug", "improve", "crossover"]
 
 
 class Node(BaseModel):
@@ -16,7 +16,11 @@ class Node(BaseModel):
     id: int
     """Step at which the node was made (also its position in the journal)."""
     parent_id: int | None = None
+    other_parent_id: int | None = None
+    """The second parent of a crossover node."""
     stage: Stage
+    reason: str = ""
+    """Why the search policy chose this step (UCT values, selected parents...)."""
     plan: str = ""
     code: str = ""
     output: str = ""
@@ -32,6 +36,8 @@ class Node(BaseModel):
     lower_is_better: bool = False
     buggy: bool = True
     bug_reason: str | None = None
+    bug_source: Literal["code", "reviewer"] | None = None
+    """Who called the node buggy: the harness's checks (``code``) or the reviewer."""
     analysis: str = ""
     """The reviewer's summary of the run."""
     valid_submission: bool = False
@@ -46,9 +52,13 @@ class Node(BaseModel):
         return not self.buggy and self.metric is not None and math.isfinite(self.metric)
 
 
-def step_name(node_id: int, stage: Stage, parent_id: int | None) -> str:
+def step_name(
+    node_id: int, stage: Stage, parent_id: int | None, other_parent_id: int | None = None
+) -> str:
     """``step 3: improve of node 1``: the name of the span in which a node is made."""
     parent = f" of node {parent_id}" if parent_id is not None else ""
+    if other_parent_id is not None:
+        parent += f" and node {other_parent_id}"
     return f"step {node_id}: {stage}{parent}"
 
 
@@ -79,6 +89,34 @@ class Journal(BaseModel):
         parents = {n.parent_id for n in self.nodes}
         return [n for n in self.nodes if n.buggy and n.id not in parents]
 
+    def debuggable(self, max_debug_depth: int) -> list[Node]:
+        """Buggy leaves that may be debugged, as in the original AIDE.
+
+        A buggy leaf qualifies while its ``debug_depth`` is at most ``max_debug_depth``; so a
+        line of fixes holds at most ``max_debug_depth + 1`` debug nodes after the node that
+        first failed. A negative value turns debugging off. Leaves with no code up their line
+        (a draft that never got a usable response) are left out: there is nothing to fix.
+        """
+        return [
+            n
+            for n in self.buggy_leaves()
+            if n.debug_depth <= max_debug_depth and self.code_source(n) is not None
+        ]
+
+    def children(self) -> dict[int | None, list[Node]]:
+        """Nodes by parent id (None: the drafts)."""
+        by_parent: dict[int | None, list[Node]] = {}
+        for node in self.nodes:
+            by_parent.setdefault(node.parent_id, []).append(node)
+        return by_parent
+
+    def code_source(self, node: Node) -> Node | None:
+        """The node itself if it has code, else its nearest ancestor that has some."""
+        current: Node | None = node
+        while current is not None and not current.code.strip():
+            current = self.get(current.parent_id) if current.parent_id is not None else None
+        return current
+
     def ranked(self) -> list[Node]:
         """Working nodes, best first; ties keep the earlier node first."""
         working = [n for n in self.nodes if n.working]
@@ -86,6 +124,21 @@ class Journal(BaseModel):
             return []
         lower = working[0].lower_is_better
         return sorted(working, key=lambda n: ((n.metric if lower else -n.metric), n.id))  # type: ignore[operator]
+
+    def values(self) -> list[float]:
+        """Each node's value in [0, 1], normalised within this task: the worst working metric
+        so far is 0, the best 1 (all 1 while they are equal); buggy nodes are 0."""
+        working = [n for n in self.nodes if n.working]
+        if not working:
+            return [0.0] * len(self.nodes)
+        lower = working[0].lower_is_better
+        scores = [-n.metric if lower else n.metric for n in working]  # type: ignore[operator]
+        low, high = min(scores), max(scores)
+        span = high - low
+        values = [0.0] * len(self.nodes)
+        for node, score in zip(working, scores, strict=True):
+            values[node.id] = (score - low) / span if span > 0 else 1.0
+        return values
 
     def best(self) -> Node | None:
         ranked = self.ranked()

@@ -31,11 +31,18 @@ class TaskContext(BaseModel):
 
     instructions: str
     description: str
-    overview: str
+    data_preview: str | None = None
+    """Shape, dtypes, ranges and missing counts of the data files (None: preview off)."""
+    environment: str = ""
+    """Installed packages and hardware, as probed in the sandbox."""
     data_dir: str
     metric_tag: str
     metric_name: str
     lower_is_better: bool
+    k_fold_validation: int = 5
+    """Ask for k-fold cross-validation where it suits the task (1: a hold-out split)."""
+    memory_chars: int = 6000
+    """Budget of the memory section (summaries of the working nodes so far)."""
 
     @property
     def direction(self) -> str:
@@ -43,12 +50,18 @@ class TaskContext(BaseModel):
 
 
 def _requirements(ctx: TaskContext, timeout: int) -> str:
+    validation = (
+        f"Use {ctx.k_fold_validation}-fold cross-validation where that suits the task (else a "
+        "hold-out split)"
+        if ctx.k_fold_validation > 1
+        else "Hold out part of the training data"
+    )
     return f"""\
 Requirements for the script:
 - Read the data from {ctx.data_dir} (read-only). Your working directory is a fresh, empty \
 directory.
-- Hold out part of the training data (or use k-fold cross-validation) and compute the \
-validation score with the competition's metric ({ctx.metric_name}; {ctx.direction} is better).
+- {validation} and compute the validation score with the competition's metric \
+({ctx.metric_name}; {ctx.direction} is better).
 - Print it on its own line exactly as `{ctx.metric_tag}=<number>`.
 - Write predictions for the whole test set to `submission.csv` in the working directory, in \
 the format of the sample submission. (The search copies the best script's submission to the \
@@ -71,7 +84,55 @@ Stage: {stage}
 
 # Budget
 {budget}
+{_environment(ctx)}"""
+
+
+def _environment(ctx: TaskContext) -> str:
+    if not ctx.environment:
+        return ""
+    return f"""
+# Environment (already installed; there is no network)
+{ctx.environment}
 """
+
+
+def _preview(ctx: TaskContext) -> str:
+    if ctx.data_preview is None:
+        return ""
+    return f"""
+# Data preview
+{ctx.data_preview}
+"""
+
+
+def memory(ctx: TaskContext, journal: Journal) -> str:
+    """Summaries of the working nodes so far (best first) within ``ctx.memory_chars``."""
+    entries: list[str] = []
+    used = 0
+    ranked = journal.ranked()
+    for node in ranked:
+        entry = (
+            f"- node {node.id} ({node.stage}"
+            + (f" of node {node.parent_id}" if node.parent_id is not None else "")
+            + f"), validation metric {node.metric:.6g}\n"
+            f"  plan: {_one_line(node.plan, 400)}\n"
+            f"  result: {_one_line(node.analysis, 400)}"
+        )
+        if used + len(entry) > ctx.memory_chars:
+            entries.append(f"- ... and {len(ranked) - len(entries)} more working nodes")
+            break
+        entries.append(entry)
+        used += len(entry) + 1
+    listing = "\n".join(entries) if entries else "(no working solution yet)"
+    return f"""
+# Memory: working solutions so far, best first ({ctx.direction} is better)
+{listing}
+"""
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split()) or "(none)"
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def _clip(output: str) -> str:
@@ -105,10 +166,7 @@ def draft_prompt(ctx: TaskContext, journal: Journal, budget: str, timeout: int) 
         if earlier
         else "(none yet)"
     )
-    return f"""{_header("draft", ctx, budget)}
-# Data overview
-{ctx.overview}
-
+    return f"""{_header("draft", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
 # Your job
 Write a first solution: a simple, sound model with a proper validation. Make it different \
 from the earlier drafts listed below (another model family or feature approach), and do not \
@@ -120,8 +178,10 @@ Earlier drafts:
 {_requirements(ctx, timeout)}"""
 
 
-def improve_prompt(ctx: TaskContext, parent: Node, budget: str, timeout: int) -> str:
-    return f"""{_header("improve", ctx, budget)}
+def improve_prompt(
+    ctx: TaskContext, journal: Journal, parent: Node, budget: str, timeout: int
+) -> str:
+    return f"""{_header("improve", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
 # Your job
 Improve the solution below with ONE atomic change (for example one new feature group, one \
 model change, or one hyper-parameter change), so its effect can be measured. Keep the rest \
@@ -135,21 +195,47 @@ of the script as it is.
 def debug_prompt(
     ctx: TaskContext, journal: Journal, parent: Node, budget: str, timeout: int
 ) -> str:
-    chain = journal.debug_chain(parent)[:-1]
+    """Fix ``parent``; a parent without code (no usable response) is shown with the code of
+    its nearest ancestor that has some (the search redrafts when there is none)."""
+    chain = [n for n in journal.debug_chain(parent)[:-1] if n.code.strip()]
     history = (
         "\n\n".join(_node_report(n, "Earlier attempt") for n in chain)
         if chain
         else "(this is the first fix attempt)"
     )
-    return f"""{_header("debug", ctx, budget)}
+    failing = _node_report(parent, "Failing script")
+    source = journal.code_source(parent)
+    if source is not None and source.id != parent.id:
+        failing = (
+            f"## Failing step (node {parent.id})\nProblem: {parent.bug_reason}\n\n"
+            f"That step produced no script; start again from the script it was based on:\n\n"
+            + _node_report(source, "Script to fix")
+        )
+    return f"""{_header("debug", ctx, budget)}{_preview(ctx)}
 # Your job
 The script below failed. Find the cause and return the whole script with the bug fixed; \
 change nothing else.
 
-{_node_report(parent, "Failing script")}
+{failing}
 
 # Earlier attempts in this chain
 {history}
+
+{_requirements(ctx, timeout)}"""
+
+
+def crossover_prompt(
+    ctx: TaskContext, journal: Journal, first: Node, second: Node, budget: str, timeout: int
+) -> str:
+    return f"""{_header("crossover", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
+# Your job
+Combine the two working solutions below into one script that keeps the strongest parts of \
+each (for example the features of one and the model of the other, or a blend of both \
+models), so it should score better than either.
+
+{_node_report(first, "First parent")}
+
+{_node_report(second, "Second parent")}
 
 {_requirements(ctx, timeout)}"""
 
@@ -161,7 +247,9 @@ def review_prompt(ctx: TaskContext, node: Node) -> str:
 Stage: review
 
 The script was meant to print its validation score as `{ctx.metric_tag}=<number>` \
-({ctx.metric_name}; {ctx.direction} is better).
+({ctx.metric_name}; {ctx.direction} is better). Set is_bug if the run failed or the script \
+is wrong (an error, a validation that leaks the target or is not the competition's metric, \
+predictions not written). Report as metric only a number that appears in the output.
 
 Plan: {node.plan or "(none given)"}
 

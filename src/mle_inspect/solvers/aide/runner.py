@@ -32,21 +32,27 @@ class RunResult(BaseModel):
     """The last lines carrying the metric tag, read from the whole output (not just head/tail)."""
 
 
-class Workspace(Protocol):
-    async def context(self) -> tuple[str, str]:
-        """(competition description, data overview) for the prompts."""
-        ...
+class SandboxFacts(BaseModel):
+    """What the prompts say about the sandbox: description, data preview, environment."""
 
+    description: str
+    data_preview: str
+    environment: str
+
+
+class Workspace(Protocol):
     async def run(self, node_id: int, code: str, timeout: int) -> RunResult: ...
 
-    async def read_submission(self, node_id: int) -> bytes | None: ...
+    def submission_path(self, node_id: int) -> str:
+        """Where the node's script writes its submission (a sandbox path)."""
+        ...
 
     async def promote(self, node_id: int) -> None:
         """Copy the node's submission and code to the graded places."""
         ...
 
-    async def read_final(self) -> bytes | None:
-        """The submission that will be graded."""
+    def final_path(self) -> str:
+        """The submission that will be graded (a sandbox path)."""
         ...
 
 
@@ -59,7 +65,8 @@ def trim_output(text: str, head: int, tail: int) -> str:
 
 
 _RUN_SCRIPT = """\
-cd {dir} || exit 90
+mkdir -p {dir} && cd {dir} || exit 90
+cat > solution.py || exit 90
 start=$(date +%s.%N)
 timeout -k {grace} {timeout} {python} solution.py > output.log 2>&1 < /dev/null
 code=$?
@@ -99,39 +106,48 @@ class SandboxWorkspace:
     def node_dir(self, node_id: int) -> str:
         return f"{self.root}/node-{node_id:03d}"
 
-    async def context(self) -> tuple[str, str]:
+    async def facts(self, preview_chars: int | None) -> SandboxFacts:
+        """Description, data preview (None: off) and environment, read from the sandbox."""
         from inspect_ai.util import sandbox
 
-        from .overview import OVERVIEW_PROGRAM
+        from .overview import ENVIRONMENT_PROGRAM, PREVIEW_PROGRAM
 
         try:
             description = await sandbox().read_file(f"{self.paths.data}/description.md")
         except (FileNotFoundError, UnicodeDecodeError, PermissionError):
             description = "(no description.md in the data directory)"
-        result = await sandbox().exec(
-            [
-                self.python,
-                "-c",
-                OVERVIEW_PROGRAM,
-                self.paths.data,
-                str(self.max_context_chars // 2),
-            ],
-            timeout=120,
+        preview = "(data preview turned off)"
+        if preview_chars is not None:
+            preview = await self._program(
+                "data preview", PREVIEW_PROGRAM, self.paths.data, str(preview_chars)
+            )
+        environment = await self._program("environment probe", ENVIRONMENT_PROGRAM)
+        return SandboxFacts(
+            description=description[: self.max_context_chars],
+            data_preview=preview,
+            environment=environment,
         )
-        overview = (
-            result.stdout if result.success else f"(data overview failed: {result.stderr[-500:]})"
+
+    async def _program(self, what: str, program: str, *args: str) -> str:
+        from inspect_ai.util import sandbox
+
+        try:
+            result = await sandbox().exec([self.python, "-c", program, *args], timeout=120)
+        except TimeoutError:
+            return f"({what} timed out)"
+        return (
+            result.stdout.strip() if result.success else f"({what} failed: {result.stderr[-500:]})"
         )
-        return description[: self.max_context_chars], overview
 
     async def run(self, node_id: int, code: str, timeout: int) -> RunResult:
         from inspect_ai.util import sandbox
 
-        await sandbox().write_file(f"{self.node_dir(node_id)}/solution.py", code)
         script = self.run_script(node_id, timeout)
         started = time.monotonic()
         try:
+            # the script arrives on stdin: one sandbox call per run, not a write and a run
             result = await sandbox().exec(
-                ["bash", "-c", script], timeout=int(timeout) + self.grace + 60
+                ["bash", "-c", script], input=code, timeout=int(timeout) + self.grace + 60
             )
         except TimeoutError:
             return RunResult(
@@ -145,7 +161,8 @@ class SandboxWorkspace:
         )
 
     def run_script(self, node_id: int, timeout: int) -> str:
-        """The bash script that runs a node's ``solution.py`` and reports on it."""
+        """The bash script that saves its stdin as the node's ``solution.py``, runs it and
+        reports on it."""
         return _RUN_SCRIPT.format(
             dir=shlex.quote(self.node_dir(node_id)),
             grace=self.grace,
@@ -160,8 +177,8 @@ class SandboxWorkspace:
             tail=self.tail,
         )
 
-    async def read_submission(self, node_id: int) -> bytes | None:
-        return await _read_bytes(f"{self.node_dir(node_id)}/submission.csv")
+    def submission_path(self, node_id: int) -> str:
+        return f"{self.node_dir(node_id)}/submission.csv"
 
     async def promote(self, node_id: int) -> None:
         from inspect_ai.util import sandbox
@@ -179,19 +196,8 @@ class SandboxWorkspace:
         if not result.success:
             raise RuntimeError(f"could not copy node {node_id}'s submission: {result.stderr}")
 
-    async def read_final(self) -> bytes | None:
-        return await _read_bytes(self.paths.submission_file)
-
-
-async def _read_bytes(path: str) -> bytes | None:
-    from inspect_ai.util import OutputLimitExceededError, sandbox
-
-    try:
-        return await sandbox().read_file(path, text=False)
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        return None
-    except OutputLimitExceededError:
-        raise RuntimeError(f"{path} is too large to read back from the sandbox") from None
+    def final_path(self) -> str:
+        return self.paths.submission_file
 
 
 def parse_run_stdout(

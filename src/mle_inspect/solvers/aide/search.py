@@ -13,10 +13,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Literal, Protocol
 
+import anyio
 from pydantic import BaseModel
 
 from .budget import Budget
-from .evaluate import Review, judge, parse_metric
+from .evaluate import Review, judge, metric_in_output, parse_metric
 from .extract import Extracted, ExtractionError, extract
 from .journal import Journal, Node, step_name
 from .policy import Action, SearchPolicy
@@ -24,6 +25,7 @@ from .prompts import (
     CODER_SYSTEM,
     REVIEWER_SYSTEM,
     TaskContext,
+    crossover_prompt,
     debug_prompt,
     draft_prompt,
     improve_prompt,
@@ -48,7 +50,9 @@ class Reviewer(Protocol):
     async def __call__(self, system: str, prompt: str) -> tuple[Review, int]: ...
 
 
-Validator = Callable[[bytes | None], Awaitable[tuple[bool, str]]]
+Validator = Callable[[str], Awaitable[tuple[bool, str]]]
+"""Checks the submission at a sandbox path: (valid, message). It must stream the file (no
+size limit of its own) and report a missing, oversized or unreadable file as invalid."""
 
 
 class Hooks:
@@ -108,10 +112,24 @@ class AideSearch:
         self.stop_reason = reason
         return self.journal
 
-    async def step(self) -> Node:
+    def next_action(self) -> Action:
+        """The policy's action; a debug of a node with no code anywhere up its line (no
+        usable response from the first draft on) becomes a fresh draft."""
         action = self.policy.next_action(self.journal, self.rng)
+        if action.stage == "debug" and action.parent_id is not None:
+            if self.journal.code_source(self.journal.get(action.parent_id)) is None:
+                return Action(
+                    stage="draft",
+                    reason=f"redraft: node {action.parent_id} was chosen for debugging but "
+                    "neither it nor its ancestors have code",
+                )
+        return action
+
+    async def step(self) -> Node:
+        action = self.next_action()
         node_id = len(self.journal.nodes)
-        async with self.hooks.node_span(step_name(node_id, action.stage, action.parent_id)):
+        name = step_name(node_id, action.stage, action.parent_id, action.other_parent_id)
+        async with self.hooks.node_span(name):
             node = await self._make_node(node_id, action)
             self.journal.add(node)
             best = self.journal.best()
@@ -125,7 +143,7 @@ class AideSearch:
 
     async def finalize(self) -> FinalOutcome:
         """Re-validate the graded submission; fall back through the ranked working nodes."""
-        valid, message = await self.validator(await self.workspace.read_final())
+        valid, message = await self.validator(self.workspace.final_path())
         if valid:
             return FinalOutcome(node_id=self.promoted_id, valid=True, message=message)
         tried = 0
@@ -135,7 +153,7 @@ class AideSearch:
             tried += 1
             await self.workspace.promote(node.id)
             self.promoted_id = node.id
-            valid, message = await self.validator(await self.workspace.read_final())
+            valid, message = await self.validator(self.workspace.final_path())
             if valid:
                 return FinalOutcome(node_id=node.id, valid=True, message=message, fallbacks=tried)
         return FinalOutcome(node_id=None, valid=False, message=message, fallbacks=tried)
@@ -149,7 +167,11 @@ class AideSearch:
         assert action.parent_id is not None
         parent = self.journal.get(action.parent_id)
         if action.stage == "improve":
-            return improve_prompt(self.ctx, parent, budget, timeout)
+            return improve_prompt(self.ctx, self.journal, parent, budget, timeout)
+        if action.stage == "crossover":
+            assert action.other_parent_id is not None
+            other = self.journal.get(action.other_parent_id)
+            return crossover_prompt(self.ctx, self.journal, parent, other, budget, timeout)
         return debug_prompt(self.ctx, self.journal, parent, budget, timeout)
 
     async def _write_code(self, prompt: str) -> tuple[Extracted | None, str, int]:
@@ -174,7 +196,9 @@ class AideSearch:
         node = Node(
             id=node_id,
             parent_id=action.parent_id,
+            other_parent_id=action.other_parent_id,
             stage=action.stage,
+            reason=action.reason,
             lower_is_better=self.ctx.lower_is_better,
             debug_depth=(parent.debug_depth + 1) if action.stage == "debug" and parent else 0,
         )
@@ -185,6 +209,7 @@ class AideSearch:
         node.tokens = tokens
         if extracted is None:
             node.bug_reason = f"no usable code after {self.extraction_retries + 1} tries: {error}"
+            node.bug_source = "code"
             return node
         node.plan, node.code = extracted.plan, extracted.code
 
@@ -197,21 +222,42 @@ class AideSearch:
             metric = parse_metric(run.output, self.ctx.metric_tag)
         node.metric_source = "tag" if metric is not None else None
 
-        if self.reviewer is not None:
-            started = self.clock()
-            review, review_tokens = await self.reviewer(
-                REVIEWER_SYSTEM, review_prompt(self.ctx, node)
-            )
-            node.model_time += self.clock() - started
+        # the review and the submission check are independent: run them side by side
+        outcomes: dict[str, object] = {}
+
+        async def review() -> None:
+            if self.reviewer is not None:
+                started = self.clock()
+                outcomes["review"] = await self.reviewer(
+                    REVIEWER_SYSTEM, review_prompt(self.ctx, node)
+                )
+                outcomes["review_time"] = self.clock() - started
+
+        async def validate() -> None:
+            # streamed by the validator: a huge or odd file is a verdict, not a crash
+            outcomes["check"] = await self.validator(self.workspace.submission_path(node_id))
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(review)
+            group.start_soon(validate)
+
+        review_result: Review | None = None
+        if "review" in outcomes:
+            review_result, review_tokens = outcomes["review"]  # type: ignore[misc]
+            node.model_time += outcomes["review_time"]  # type: ignore[operator]
             node.tokens += review_tokens
-            node.analysis = review.summary
-            if metric is None and review.metric is not None:
-                metric, node.metric_source = review.metric, "reviewer"
+            node.analysis = review_result.summary
+            # the reviewer's number counts only where the output shows it (no made-up metric)
+            if (
+                metric is None
+                and review_result.metric is not None
+                and metric_in_output(review_result.metric, "\n".join([*run.tag_lines, run.output]))
+            ):
+                metric, node.metric_source = review_result.metric, "reviewer"
         node.metric = metric
 
-        submission = await self.workspace.read_submission(node_id)
-        valid, message = await self.validator(submission)
+        valid, message = outcomes["check"]  # type: ignore[misc]
         node.valid_submission, node.validator_message = valid, message
-        verdict = judge(run, metric, submission is not None, valid, message)
-        node.buggy, node.bug_reason = verdict.buggy, verdict.reason
+        verdict = judge(run, metric, valid, message, review_result)
+        node.buggy, node.bug_reason, node.bug_source = verdict.buggy, verdict.reason, verdict.source
         return node

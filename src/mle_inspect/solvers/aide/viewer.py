@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from inspect_ai.util import StoreModel
 from pydantic import Field
 
@@ -14,13 +16,15 @@ class AideStore(StoreModel):
     """The search journal in the sample's store (``AideStore:nodes`` ... in the log)."""
 
     nodes: list[Node] = Field(default_factory=list)
+    config: dict[str, Any] = Field(default_factory=dict)
+    """The resolved solver settings (preset, defaults and overrides applied)."""
     best_id: int | None = None
     stop_reason: str | None = None
 
 
 def span_name(node: Node) -> str:
     """``step 3: improve of node 1``."""
-    return step_name(node.id, node.stage, node.parent_id)
+    return step_name(node.id, node.stage, node.parent_id, node.other_parent_id)
 
 
 def _metric(node: Node) -> str:
@@ -36,16 +40,27 @@ def _fenced(text: str, language: str = "") -> str:
     return f"{fence}{language}\n{text.rstrip()}\n{fence}"
 
 
+_BUG_SOURCES = {"code": "found by the checks", "reviewer": "found by the reviewer"}
+
+
 def node_card(node: Node, is_best: bool) -> str:
     """Markdown card for one node."""
     output = node.output
     if len(output) > CARD_OUTPUT_CHARS:
         half = CARD_OUTPUT_CHARS // 2
         output = output[:half] + "\n[...]\n" + output[-half:]
-    status = "buggy: " + (node.bug_reason or "?") if node.buggy else "works"
+    if node.buggy:
+        status = f"buggy ({_BUG_SOURCES.get(node.bug_source or '', 'unknown')}): "
+        status += node.bug_reason or "?"
+    else:
+        status = "works"
+    parent = "none" if node.parent_id is None else f"node {node.parent_id}"
+    if node.other_parent_id is not None:
+        parent += f" and node {node.other_parent_id}"
     rows = [
         ("stage", node.stage),
-        ("parent", "none" if node.parent_id is None else f"node {node.parent_id}"),
+        ("parent", parent),
+        ("policy", node.reason or "-"),
         ("metric", _metric(node)),
         ("status", status + (" (new best)" if is_best else "")),
         ("validator", node.validator_message or "not run"),
@@ -86,7 +101,8 @@ def tree_summary(journal: Journal, stop_reason: str | None = None) -> str:
         else:
             what = f"{node.metric:.6g}" if node.metric is not None else "no metric"
         star = " ★ best" if best is not None and node.id == best.id else ""
-        lines.append(f"{'    ' * depth}- node {node.id} {node.stage}: {what}{star}")
+        other = f" (with node {node.other_parent_id})" if node.other_parent_id is not None else ""
+        lines.append(f"{'    ' * depth}- node {node.id} {node.stage}{other}: {what}{star}")
         stack.extend((child, depth + 1) for child in reversed(children.get(node.id, [])))
     head = f"**Search tree** ({len(journal.nodes)} nodes"
     head += f", stopped: {stop_reason})" if stop_reason else ")"

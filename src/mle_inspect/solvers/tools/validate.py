@@ -9,14 +9,16 @@ counts and submission-side values only (see ``scorers.grading.validate_content``
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import anyio
 from inspect_ai.tool import Tool, ToolError, tool
-from inspect_ai.util import OutputLimitExceededError, sandbox
+from inspect_ai.util import sandbox
 from pydantic import BaseModel, ConfigDict
 
 from ...sandboxes.paths import sandbox_paths
+from ...scorers.limits import cap_message
 from .._common import sample_metadata
 
 
@@ -35,8 +37,8 @@ class SubmissionTarget(BaseModel):
             competition_id=str(metadata["competition_id"]), data_dir=metadata.get("data_dir")
         )
 
-    async def check_content(self, content: bytes | None) -> tuple[bool, str]:
-        """Check CSV bytes (None: no file) with the grader, off the event loop."""
+    async def check_content(self, content: bytes | Path | None) -> tuple[bool, str]:
+        """Check CSV bytes or a host file (None: no file) with the grader, off the event loop."""
         from ...scorers.grading import validate_content
 
         return await anyio.to_thread.run_sync(
@@ -52,6 +54,7 @@ class SubmissionCheck(BaseModel):
     message: str
 
     def render(self) -> str:
+        """One line for the agent: VALID or INVALID, the path and the reason."""
         verdict = "VALID" if self.valid else "INVALID"
         return f"{verdict}: {self.path}: {self.message}"
 
@@ -67,20 +70,17 @@ async def check_submission(
     path: str | None = None, target: SubmissionTarget | None = None
 ) -> SubmissionCheck:
     """Read a CSV from the sandbox (default: the graded submission file) and validate it."""
+    from ...scorers._submission_io import fetch_submission
+
     target = target or current_target()
     path = path or sandbox_paths().submission_file
-    try:
-        content: bytes | None = await sandbox().read_file(path, text=False)
-    except FileNotFoundError:
-        content = None
-    except IsADirectoryError:
-        return SubmissionCheck(path=path, valid=False, message="this path is a directory")
-    except OutputLimitExceededError as ex:
-        return SubmissionCheck(path=path, valid=False, message=f"file too large to check: {ex}")
-    if content is None:
-        return SubmissionCheck(path=path, valid=False, message="no file at this path")
-    valid, message = await target.check_content(content)
-    return SubmissionCheck(path=path, valid=valid, message=message)
+    async with fetch_submission(sandbox(), path) as fetched:
+        if fetched.status == "missing":
+            return SubmissionCheck(path=path, valid=False, message="no file at this path")
+        if fetched.status == "refused":
+            return SubmissionCheck(path=path, valid=False, message=fetched.message)
+        valid, message = await target.check_content(fetched.local_copy)
+    return SubmissionCheck(path=path, valid=valid, message=cap_message(message))
 
 
 @tool

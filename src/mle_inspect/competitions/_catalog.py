@@ -14,8 +14,11 @@ _OVERLAY_DIR = "specs"
 """Overlay files add fields to entries defined above (grading specs, prepare hooks), grouped
 by family (``specs/auc.toml`` holds every ROC AUC grader). A field may be set only once."""
 
-SPLIT_NAMES = ("low", "medium", "high", "all", "dev", "demo", "lite")
-"""``lite`` is MLE-bench's name for the low-complexity split."""
+SPLIT_NAMES = ("low", "medium", "high", "all", "dev", "demo", "lite", "full")
+"""``lite`` is MLE-bench's name for the low-complexity split; ``full`` (the task's name) and
+``all`` (MLE-bench's) both mean the 75 benchmark competitions."""
+_SPLIT_COMPLEXITIES = {"lite": {"low"}, "all": {"low", "medium", "high"}}
+_SPLIT_COMPLEXITIES["full"] = _SPLIT_COMPLEXITIES["all"]
 
 
 class UnknownCompetition(KeyError):
@@ -67,25 +70,32 @@ def get_competition(competition_id: str) -> Competition:
         close = difflib.get_close_matches(competition_id, ids, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownCompetition(
-            f"Unknown competition {competition_id!r}.{hint} "
-            f"Run `mle-inspect list` to see all {len(ids)} ids."
+            f"Unknown competition {competition_id!r}.{hint} {list_hint()}"
         ) from None
 
 
+def list_hint() -> str:
+    """Where to see valid ids: ``list`` shows the benchmark split, dev and demo need a flag."""
+    count = {split: len(split_ids(split)) for split in ("full", "dev", "demo")}
+    return (
+        f"Run `mle-inspect list` to see the {count['full']} benchmark ids, "
+        f"`mle-inspect list --split dev` or `--split demo` for the {count['dev']} dev "
+        f"and {count['demo']} demo ones."
+    )
+
+
 def split_ids(split: str) -> list[str]:
-    """Competition ids of a split: low (= lite), medium, high, all (the 75), dev, demo."""
+    """Competition ids of a split: low (= lite), medium, high, full (= all: the 75), dev, demo."""
     split = split.lower()
     if split not in SPLIT_NAMES:
         raise UnknownCompetition(
             f"Unknown split {split!r}; valid splits are: {', '.join(SPLIT_NAMES)}."
         )
-    wanted = {"lite": {"low"}, "all": {"low", "medium", "high"}}.get(split, {split})
+    wanted = _SPLIT_COMPLEXITIES.get(split, {split})
     return [c.id for c in _load().values() if c.complexity in wanted]
 
 
-def resolve_ids(
-    split: str | None = None, competitions: str | list[str] | None = None
-) -> list[str]:
+def resolve_ids(split: str | None = None, competitions: str | list[str] | None = None) -> list[str]:
     """Ids from an explicit list (comma-separated string or list) or else a split."""
     if competitions:
         ids = competitions.split(",") if isinstance(competitions, str) else list(competitions)

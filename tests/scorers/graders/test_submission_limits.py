@@ -1,0 +1,203 @@
+"""Attacks on grading's memory and messages (issue 14 items 9 and 10), performed for real.
+
+Huge, binary, endless or non-regular submission files are refused cheaply (from ``stat``, or
+at the first chunk) with a message; every message that reaches a GradeReport is capped at
+``MESSAGE_LIMIT`` characters and says what was cut.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mle_inspect.scorers import GradeReport, InvalidSubmission, grade, grade_content
+from mle_inspect.scorers.grading import read_submission_csv, validate_content
+from mle_inspect.scorers.limits import MAX_SUBMISSION_ENV, MESSAGE_LIMIT
+
+CID = "demo-digits"
+
+
+def _sample(data_dir: Path) -> bytes:
+    return (data_dir / CID / "prepared" / "public" / "sample_submission.csv").read_bytes()
+
+
+def _id_column(data_dir: Path) -> str:
+    return pd.read_csv(data_dir / CID / "prepared" / "public" / "sample_submission.csv").columns[0]
+
+
+def _assert_capped(message: str) -> None:
+    assert len(message) <= MESSAGE_LIMIT, len(message)
+
+
+# ------------------------------------------------------------------------------ size
+
+
+def test_a_sparse_64_gib_file_is_refused_from_stat_without_reading(
+    digits_data_dir: Path, tmp_path: Path
+) -> None:
+    huge = tmp_path / "submission.csv"
+    with open(huge, "wb") as handle:
+        handle.truncate(64 * 1024**3)  # sparse: reading it would take minutes
+    started = time.perf_counter()
+    report = grade(CID, huge, digits_data_dir)
+    assert time.perf_counter() - started < 10
+    assert not report.valid_submission and report.submission_exists
+    assert "over the" in report.message and "cap" in report.message
+    assert MAX_SUBMISSION_ENV in report.message
+
+
+def test_the_cap_comes_from_the_environment(
+    digits_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = _sample(digits_data_dir)
+    path = tmp_path / "submission.csv"
+    path.write_bytes(sample)
+    assert grade(CID, path, digits_data_dir).valid_submission
+    monkeypatch.setenv(MAX_SUBMISSION_ENV, str(len(sample) - 1))
+    for content in (path, sample):
+        report = grade_content(CID, content, digits_data_dir)
+        assert not report.valid_submission
+        assert f"{len(sample):,} bytes, over the {len(sample) - 1:,}-byte cap" in report.message
+
+
+def test_a_gibibyte_of_nul_bytes_is_refused_at_the_first_chunk(
+    digits_data_dir: Path, tmp_path: Path
+) -> None:
+    nuls = tmp_path / "submission.csv"
+    with open(nuls, "wb") as handle:
+        handle.truncate(1024**3)  # 1 GiB of zeros, sparse on disk
+    started = time.perf_counter()
+    report = grade(CID, nuls, digits_data_dir)
+    assert time.perf_counter() - started < 10
+    assert not report.valid_submission
+    assert "binary" in report.message and "NUL byte at offset 0" in report.message
+
+
+def test_nul_bytes_after_valid_rows_are_refused_in_bytes_and_files(
+    digits_data_dir: Path, tmp_path: Path
+) -> None:
+    content = _sample(digits_data_dir) + b"\x00" * 100
+    path = tmp_path / "submission.csv"
+    path.write_bytes(content)
+    for source in (content, path):
+        valid, message = validate_content(CID, source, digits_data_dir)
+        assert not valid and "NUL byte at offset" in message
+
+
+def test_far_more_lines_than_the_test_set_are_refused_before_parsing(
+    digits_data_dir: Path,
+) -> None:
+    sample = _sample(digits_data_dir)
+    header, _, body = sample.partition(b"\n")
+    answer_rows = body.count(b"\n")
+    repeats = (10 * answer_rows + 10_000) // answer_rows + 2
+    report = grade_content(CID, header + b"\n" + body * repeats, digits_data_dir)
+    assert not report.valid_submission
+    assert "lines, over the limit" in report.message and "not parsed" in report.message
+
+
+def test_a_path_is_parsed_from_disk_never_read_whole(
+    digits_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "submission.csv"
+    path.write_bytes(_sample(digits_data_dir))
+
+    def refuse(*_: object, **__: object) -> bytes:
+        raise AssertionError("the whole file was read into memory")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert len(read_submission_csv(path)) > 0
+    report = grade_content(CID, path, digits_data_dir)
+    assert report.valid_submission and report.submission_sha256 is not None
+
+
+def test_path_and_bytes_give_the_same_report(digits_data_dir: Path, tmp_path: Path) -> None:
+    sample = _sample(digits_data_dir)
+    path = tmp_path / "submission.csv"
+    path.write_bytes(sample)
+    from_path = grade_content(CID, path, digits_data_dir).model_dump()
+    from_bytes = grade_content(CID, sample, digits_data_dir).model_dump()
+    assert from_path == from_bytes
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path, digits_data_dir: Path) -> None:
+    fifo = tmp_path / "submission.csv"
+    os.mkfifo(fifo)
+    outcome: list[object] = []
+
+    def attempt() -> None:
+        try:
+            read_submission_csv(fifo)
+        except InvalidSubmission as ex:
+            outcome.append(str(ex))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "reading a FIFO blocked"
+    assert outcome == ["the submission is not a regular file"]
+    assert not grade(CID, fifo, digits_data_dir).submission_exists  # grade: no file at all
+
+
+# ------------------------------------------------------------------------------ messages
+
+
+def test_a_csv_bomb_of_a_million_columns_is_refused_unparsed(digits_data_dir: Path) -> None:
+    header = ",".join(f"column_{i}" for i in range(1_000_000)).encode()  # ~13 MB
+    started = time.perf_counter()
+    report = grade_content(CID, header + b"\n" + b"1," * 999_999 + b"1\n", digits_data_dir)
+    assert time.perf_counter() - started < 20  # pandas alone takes minutes on this header
+    assert not report.valid_submission
+    _assert_capped(report.message)
+    assert "1,000,000 fields, over the limit" in report.message
+
+
+def test_a_wide_header_of_long_names_gives_a_capped_message(digits_data_dir: Path) -> None:
+    names = [f"{i}_" + "n" * 300 for i in range(5_000)]  # ~1.5 MB of column names
+    row = ",".join(["1"] * len(names))
+    report = grade_content(CID, (",".join(names) + "\n" + row + "\n").encode(), digits_data_dir)
+    assert not report.valid_submission
+    _assert_capped(report.message)
+    assert "more)" in report.message or "characters cut" in report.message
+
+
+def test_a_single_20_mb_line_gives_a_capped_message(digits_data_dir: Path) -> None:
+    id_column = _id_column(digits_data_dir)
+    line = b"x" * (20 * 1024**2)
+    for content, echoed in (
+        (line + b"\n", False),  # a 20 MB header: no rows
+        (line, False),  # no newline at all
+        (f"{id_column},label\n".encode() + line + b",1\n", True),  # a 20 MB id, named
+    ):
+        report = grade_content(CID, content, digits_data_dir)
+        assert not report.valid_submission
+        _assert_capped(report.message)
+        if echoed:  # the value is shown cut, with its length
+            assert f"({len(line):,} characters)" in report.message
+
+
+def test_a_grade_report_caps_any_message_and_says_what_was_cut() -> None:
+    report = GradeReport(
+        competition_id=CID,
+        score=None,
+        valid_submission=False,
+        submission_exists=True,
+        message="bad id: " + "y" * 10_000_078,
+        is_lower_better=False,
+    )
+    _assert_capped(report.message)
+    assert report.message.startswith("bad id: ")
+    assert "characters cut" in report.message
+
+
+def test_validation_messages_are_capped(digits_data_dir: Path) -> None:
+    header = ",".join(f"c{i}_" + "n" * 200 for i in range(5_000)).encode()
+    valid, message = validate_content(CID, header + b"\n0," * 3 + b"\n", digits_data_dir)
+    assert not valid
+    _assert_capped(message)
