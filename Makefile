@@ -29,7 +29,9 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(LOG_DIR) .pytest_cache
+	rm -rf $(VENV) $(LOG_DIR) .pytest_cache .mypy_cache

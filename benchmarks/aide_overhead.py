@@ -94,6 +94,8 @@ def _run_policy(policy: str, nodes: int, data_dir: Path, log_dir: Path) -> dict[
         display="none",
     )
     total = time.perf_counter() - started
+    # peak so far, before this script reads the log back (reading is not the harness's cost)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert log.status == "success", log.error
     sample = read_eval_log(log.location).samples[0]  # type: ignore[index]
     events = sample.events
@@ -123,6 +125,7 @@ def _run_policy(policy: str, nodes: int, data_dir: Path, log_dir: Path) -> dict[
         "runs": run_seconds,
         "ms_per_node": 1000 * harness / made,
         "log_mb": Path(log.location).stat().st_size / 1e6,
+        "peak_mb": peak_mb,
     }
 
 
@@ -130,24 +133,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--policies", nargs="+", default=list(POLICIES), choices=POLICIES)
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.child:
+        # one policy per process, so each peak RSS is its own; a 2-node warm-up eval first
+        # pays the one-time imports, which are not per-node harness time
+        root = Path(args.data_dir)
+        _run_policy(args.child, 2, root / "data", root / f"warmup-{args.child}")
+        f = _run_policy(args.child, args.nodes, root / "data", root / f"logs-{args.child}")
+        print(
+            f"{args.child}: {f['nodes']:.0f} nodes ({f['buggy']:.0f} buggy); eval {f['total']:.1f}s, "
+            f"solver {f['solver']:.1f}s, model calls {f['model']:.1f}s, script runs "
+            f"{f['runs']:.1f}s; harness {f['ms_per_node']:.1f} ms/node; "
+            f"peak RSS {f['peak_mb']:.0f} MB; log {f['log_mb']:.1f} MB",
+            flush=True,
+        )
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
         # prepared in a child process: its reference models are not the harness's memory
-        subprocess.run([sys.executable, "-c", _PREPARE, str(root / "data")], check=True)
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        subprocess.run([sys.executable, "-c", _PREPARE, str(Path(tmp) / "data")], check=True)
         for policy in args.policies:
-            f = _run_policy(policy, args.nodes, root / "data", root / f"logs-{policy}")
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(
-                f"{policy}: {f['nodes']:.0f} nodes ({f['buggy']:.0f} buggy); eval {f['total']:.1f}s, "
-                f"solver {f['solver']:.1f}s, model calls {f['model']:.1f}s, script runs "
-                f"{f['runs']:.1f}s; harness {f['ms_per_node']:.1f} ms/node; "
-                f"peak RSS so far {rss:.0f} MB; log {f['log_mb']:.1f} MB",
-                flush=True,
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    policy,
+                    "--nodes",
+                    str(args.nodes),
+                    "--data-dir",
+                    tmp,
+                ],
+                check=True,
             )
-        print(f"peak memory before the evals: {rss_before:.0f} MB")
 
 
 if __name__ == "__main__":

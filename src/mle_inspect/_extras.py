@@ -1,5 +1,7 @@
-"""How to install an optional extra: mle-inspect is not on PyPI, so ``pip install
-"mle-inspect[x]"`` finds nothing. Every message that names an extra uses ``install_hint``.
+"""How to install an optional extra.
+
+mle-inspect is not on PyPI, so ``pip install "mle-inspect[x]"`` finds nothing. Every message that
+names an extra uses ``install_hint``.
 """
 
 from __future__ import annotations

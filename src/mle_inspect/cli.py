@@ -480,7 +480,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("prepare", help="prepare competitions into the data dir")
     p.add_argument("-c", "--competition", action="append", help="competition id (repeatable)")
-    p.add_argument("--split", help="prepare every competition of a split")
+    p.add_argument(
+        "--split",
+        help="prepare every competition of a split: full (= all), low (= lite), "
+        "medium, high, dev or demo",
+    )
     p.add_argument("--lite", action="store_true", help="same as --split lite")
     p.add_argument("--force", action="store_true", help="prepare again even if already prepared")
     p.add_argument("--data-dir", **data_dir)
@@ -543,7 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--split",
         default=None,
-        help="expect every competition of this split (e.g. all, lite): ones no log holds "
+        help="expect every competition of this split (e.g. full, lite): ones no log holds "
         "count as failures",
     )
     p.add_argument(

@@ -326,7 +326,7 @@ def test_plot_without_matplotlib_names_the_extra(
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     assert main(["report", "--plot", str(tmp_path / "p.png"), str(mixed_logs)]) == 2
-    assert "mle-inspect[plot]" in capsys.readouterr().err
+    assert 'pip install -e ".[plot]"' in capsys.readouterr().err
 
 
 def test_html_plot_without_plotly_says_what_to_install(

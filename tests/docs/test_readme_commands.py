@@ -58,6 +58,8 @@ def readme_commands() -> list[list[str]]:
                 continue
             for part in line.split("&&"):
                 words = shlex.split(part, comments=True)
+                while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+                    words.pop(0)  # VAR=value before a command
                 if words:
                     words[0] = words[0].removeprefix(".venv/bin/")
                     commands.append(words)

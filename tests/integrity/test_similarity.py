@@ -148,3 +148,44 @@ def test_similarity_scorer_reports_the_top_matches(tmp_path: Path) -> None:
     assert report.top[0].flagged and report.top[0].overlap >= 0.9
     assert report.top[0].fragments[0].agent_file == "/home/code/main.py"
     assert report.max_overlap == report.top[0].overlap
+
+
+def test_similarity_scorer_flags_a_copied_kernel_in_a_log(tmp_path: Path) -> None:
+    from inspect_ai import Task
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai import score as inspect_score
+    from inspect_ai.dataset import Sample
+    from inspect_ai.solver import Generate, Solver, TaskState, solver
+
+    from mle_inspect.integrity.export import CodeExport, ExportedFile
+    from mle_inspect.integrity.kernels import kernels_dir
+    from mle_inspect.integrity.similarity_scorer import similarity
+
+    folder = kernels_dir(tmp_path, "demo-digits")
+    folder.mkdir(parents=True)
+    (folder / "alice_titanic-rf.py").write_text(KERNEL)
+
+    @solver
+    def copier() -> Solver:
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            export = CodeExport()
+            export.files = [
+                ExportedFile(path="/home/code/a.py", size=1, content=renamed_copy(KERNEL))
+            ]
+            export.done = True
+            return state
+
+        return solve
+
+    sample = Sample(
+        input="x", id="s1", metadata={"competition_id": "demo-digits", "data_dir": str(tmp_path)}
+    )
+    [log] = inspect_eval(
+        Task(dataset=[sample], solver=copier()), model="none/none", log_dir=str(tmp_path / "logs"),
+        display="none",
+    )  # fmt: skip
+    [scored] = inspect_score(log, similarity(), action="append").samples or []
+    result = scored.scores["similarity"]
+    assert result.value["flagged"] == 1.0 and result.value["max_overlap"] >= 0.9
+    assert result.metadata["top"][0]["kernel"] == "alice_titanic-rf.py"
+    assert result.metadata["top"][0]["fragments"][0]["agent_file"] == "/home/code/a.py"

@@ -126,8 +126,12 @@ def private_copy(competition_id: str, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def only_sample(log: EvalLog) -> EvalSample:
-    assert log.samples is not None and len(log.samples) == 1
-    return log.samples[0]
+    """The log's one sample, read back with long strings (info events...) resolved."""
+    from inspect_ai.log import read_eval_log
+
+    samples = read_eval_log(log.location, resolve_attachments=True).samples
+    assert samples is not None and len(samples) == 1
+    return samples[0]
 
 
 def tool_texts(sample: EvalSample) -> list[str]:

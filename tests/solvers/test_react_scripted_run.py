@@ -168,7 +168,7 @@ def test_a_refused_submit_shows_its_reason_in_the_transcript(scripted_run) -> No
         str(e.data) for e in sample.events if isinstance(e, InfoEvent) and e.source == "submit"
     ]
     assert len(notes) == 1
-    assert notes[0].startswith("**submit refused.** submission refused:")
+    assert notes[0].startswith("**submit refused.** submission refused:"), notes
     assert "unexpected column 'Unnamed: 0'" in notes[0]
 
 

@@ -73,12 +73,15 @@ def test_obfuscated_without_the_file_names_the_fix(demo_data_dir: Path) -> None:
         mle_bench(competitions=CID, data_dir=str(demo_data_dir), description="obfuscated")
 
 
-def test_instructions_are_the_same_for_both_variants(prepared: Path) -> None:
+def test_obfuscated_instructions_drop_the_name_and_kaggle(prepared: Path) -> None:
+    # issue 17 item 5: the obfuscated variant swaps the instructions too, as MLE-bench does
     [standard] = list(mle_bench(competitions=CID, data_dir=str(prepared)).dataset)
     [obfuscated] = list(
         mle_bench(competitions=CID, data_dir=str(prepared), description="obfuscated").dataset
     )
-    assert standard.input == obfuscated.input
+    name = get_competition(CID).name
+    assert name in str(standard.input) and "Kaggle" in str(standard.input)
+    assert name not in str(obfuscated.input) and "kaggle" not in str(obfuscated.input).lower()
     assert obfuscated.metadata["description"] == "obfuscated"
 
 

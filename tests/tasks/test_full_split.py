@@ -4,14 +4,16 @@ is built, sandboxed, solved and graded, and the dummy and baseline solvers end v
 from __future__ import annotations
 
 import csv
+import json
 import zipfile
 from pathlib import Path
 
 import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
+from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from mle_inspect.competitions import get_competition
+from mle_inspect.competitions import get_competition, split_ids
 from mle_inspect.data import CompetitionPaths
 from mle_inspect.solvers import baseline, dummy
 from mle_inspect.tasks import mle_bench
@@ -128,3 +130,54 @@ def test_baseline_is_valid_on_all_75_and_the_7_dev_competitions_and_says_its_pat
     assert set(paths.values()) <= {"model", "fallback", "sample-submission"}
     # the synthetic dirs have no train.csv, so no competition can take the model path
     assert "model" not in paths.values()
+
+
+@solver
+def dummy_that_errors_on(competition_id: str) -> Solver:
+    """The dummy, except that one competition's sample ends in error (not the agent's crash:
+    a solver given to ``eval`` is not guarded, so this is a sample error after retries)."""
+    copy = dummy()
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        if state.sample_id == competition_id:
+            raise RuntimeError("forced sample error")
+        return await copy(state, generate)
+
+    return solve
+
+
+def test_a_forced_error_in_one_of_75_samples_counts_as_a_failure_everywhere(
+    full_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mle_inspect.cli import main
+    from mle_inspect.scorers._sample_metrics import MEAN_METRIC
+
+    broken = split_ids("all")[0]
+    [log] = inspect_eval(
+        mle_bench(split="all", data_dir=str(full_data_dir), time_limit=600),
+        solver=dummy_that_errors_on(broken),
+        model="none/none",
+        log_dir=str(tmp_path),
+        display="none",
+        max_samples=8,
+    )
+    assert log.status == "error"  # the run finished all 75, and says a sample errored
+    assert len(log.samples or []) == 75
+    metrics = {s.name: {k: m.value for k, m in s.metrics.items()} for s in log.results.scores}
+    valid = metrics["valid_submission"]
+    assert valid["mle_inspect/samples_planned"] == 75.0
+    assert valid["mle_inspect/samples_errored"] == 1.0
+    assert valid[MEAN_METRIC] == pytest.approx(74 / 75)
+    samples = {str(s.id): s.scores["mle_scorer"].value for s in log.samples or []}
+    assert all(v == 0.0 for v in samples[broken].values()), samples[broken]
+    for key in ("above_median", "bronze", "silver", "gold", "any_medal", "normalized_score"):
+        # the mean is over all 75 planned runs, the errored one counting 0
+        total = sum(value[key] for value in samples.values())
+        assert metrics[key][MEAN_METRIC] == pytest.approx(total / 75), key
+    # the report counts the errored run as a failed attempt of 75
+    capsys.readouterr()  # drop what the eval printed
+    assert main(["report", "--format", "json", str(tmp_path)]) == 0
+    [report] = json.loads(capsys.readouterr().out)["reports"]
+    every = next(s for s in report["splits"] if s["split"] == "all")
+    assert every["competitions"] == 75 and every["errored"] == 1
+    assert every["metrics"]["valid_submission"]["mean"] == pytest.approx(100 * 74 / 75)

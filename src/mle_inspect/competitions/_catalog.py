@@ -61,6 +61,17 @@ def all_competitions() -> list[Competition]:
 
 
 def get_competition(competition_id: str) -> Competition:
+    """Look up one competition in the registry (benchmark, dev or demo).
+
+    Args:
+        competition_id: The Kaggle id, e.g. ``spaceship-titanic``.
+
+    Returns:
+        The competition's registry entry: metadata, splits, thresholds and grading spec.
+
+    Raises:
+        UnknownCompetition: The id is not in the registry; the message suggests close ids.
+    """
     try:
         return _load()[competition_id]
     except KeyError:

@@ -214,9 +214,10 @@ def extract_7z(
 
 
 def _restore_7z_properties(handle: Any, root: Path) -> None:
-    """What py7zr does after a plain extraction, skipped when it writes through a factory:
-    empty files, modification times and permission bits, so that re-archiving the extracted
-    files (as some prepare functions do) gives the same bytes on every run.
+    """What py7zr does after a plain extraction, skipped when it writes through a factory.
+
+    Empty files, modification times and permission bits, so that re-archiving the extracted files
+    (as some prepare functions do) gives the same bytes on every run.
     """
     from py7zr.helpers import ArchiveTimestamp
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from types import TracebackType
 from typing import TypeVar
 
@@ -89,11 +89,8 @@ def progress(
     stage: str = "prepare",
 ) -> Iterator[T]:
     """Yield the items of ``iterable``, counting one per item (``total`` from ``len`` if any)."""
-    if total is None:
-        try:
-            total = len(iterable)  # type: ignore[arg-type]
-        except TypeError:
-            total = None
+    if total is None and isinstance(iterable, Sized):
+        total = len(iterable)
     with counter(total, unit, stage) as count:
         for item in iterable:
             yield item

@@ -75,10 +75,11 @@ def _assign_seeds(
     expected: int | None,
     competitions: list[str] | None = None,
 ) -> tuple[list[Run], int, int, int]:
-    """Number each competition's runs 1, 2, ... in log order then epoch (as MLE-bench lines
-    up its grading reports); pad short competitions (and expected ``competitions`` no log
-    holds) with missing runs, drop extras over ``expected``. Returns the runs, the seed
-    count, how many were padded and dropped.
+    """Number each competition's runs 1, 2, ... in log order then epoch.
+
+    This lines them up as MLE-bench lines up its grading reports. Short competitions (and expected
+    ``competitions`` no log holds) are padded with missing runs; extras over ``expected`` are
+    dropped. Returns the runs, the seed count, how many were padded and dropped.
     """
     by_competition: dict[str, list[Run]] = defaultdict(list)
     for run in sorted(runs, key=lambda r: (order.get(r.log or "", 0), r.log or "", r.epoch or 0)):
@@ -111,8 +112,9 @@ _RANK = {"scored": 2, "errored": 1, "missing": 0}
 
 
 def _without_retried(runs: list[Run], logs: list[LogInfo], order: dict[str, int]) -> list[Run]:
-    """Logs of one run (``eval-retry``, ``eval-set`` re-runs: same task id) hold one attempt
-    per sample and epoch: keep the scored one, else the latest.
+    """Keep one attempt per sample and epoch of one run: the scored one, else the latest.
+
+    Logs of one run (``eval-retry``, ``eval-set`` re-runs) share a task id.
     """
     task_of = {log.path: log.task_id or log.path for log in logs}
     best: dict[tuple[str, str, int | None], Run] = {}
@@ -238,8 +240,9 @@ def build_reports(
     split: str | None = None,
     exclude_flagged: bool = False,
 ) -> list[Report]:
-    """Read every log under ``paths`` and aggregate its samples by competition and seed:
-    one report per model and solver (logs of another model are never another seed).
+    """Read every log under ``paths`` and aggregate its samples by competition and seed.
+
+    One report per model and solver (logs of another model are never another seed).
 
     Args:
         paths: Log files and folders (searched recursively), in any mix.

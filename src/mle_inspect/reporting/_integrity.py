@@ -37,8 +37,9 @@ class ValidationCalls(BaseModel):
 
 
 def _member_bytes(handle: zipfile.ZipFile, raw: BinaryIO, info: zipfile.ZipInfo) -> bytes:
-    """One zip member's content; zstd members (Inspect's default) are decoded here, since
-    the standard library's zipfile cannot.
+    """One zip member's content.
+
+    zstd members (Inspect's default) are decoded here, since the standard library's zipfile cannot.
     """
     if info.compress_type != _ZSTD:
         return handle.read(info)

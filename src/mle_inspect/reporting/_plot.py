@@ -120,8 +120,10 @@ def _plotly(report: Report, path: Path) -> None:
 
 
 def plot_reports(reports: list[Report], path: Path) -> list[Path]:
-    """One picture per report: ``path`` itself, or ``<stem>_<model_solver><suffix>`` each
-    when there are several models or solvers.
+    """One picture per report.
+
+    ``path`` itself, or ``<stem>_<model_solver><suffix>`` each when there are several models or
+    solvers.
     """
     from ._render import slug
 

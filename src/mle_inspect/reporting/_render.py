@@ -182,8 +182,9 @@ def render_text(report: Report, fmt: str = "text", samples: bool = True) -> str:
 
 
 def render_csv(reports: list[Report], samples: bool = False) -> str:
-    """CSV: the per-split summary (mean and SEM columns), or with ``samples`` one row per run;
-    the first column names each row's model and solver.
+    """CSV: the per-split summary (mean and SEM columns), or with ``samples`` one row per run.
+
+    The first column names each row's model and solver.
     """
     rows: list[list[object]] = []
     header: list[str] = []
@@ -270,8 +271,9 @@ def slug(text: str) -> str:
 
 
 def write_grading_reports(reports: list[Report], output_dir: Path) -> list[Path]:
-    """MLE-bench grading reports for every report: ``DIR/seed_<n>/`` with one model and
-    solver, ``DIR/<model_solver>/seed_<n>/`` with several.
+    """MLE-bench grading reports for every report.
+
+    ``DIR/seed_<n>/`` with one model and solver, ``DIR/<model_solver>/seed_<n>/`` with several.
     """
     paths = []
     for report in reports:
@@ -281,8 +283,9 @@ def write_grading_reports(reports: list[Report], output_dir: Path) -> list[Path]
 
 
 def write_seed_reports(report: Report, output_dir: Path) -> list[Path]:
-    """One MLE-bench grading report per seed, each in its own folder ``seed_<n>`` (as MLE-bench
-    keeps one report per run group), all with the same time stamp. Failed runs are entries
+    """One MLE-bench grading report per seed, each in its own folder ``seed_<n>``.
+
+    MLE-bench keeps one report per run group; all share the same time stamp. Failed runs are entries
     with no submission and no medal.
     """
     created, stamp = datetime.now(), timestamp()

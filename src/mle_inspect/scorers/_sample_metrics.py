@@ -171,7 +171,14 @@ def _runs(scores: list[SampleScore], key: str, group: str | None = None) -> list
 
 @metric(name="mean", scores="unreduced")
 def planned_mean(key: str) -> Metric:
-    """Mean of ``key`` over every planned run; a run with no score counts 0."""
+    """Mean of ``key`` over every planned run; a run with no score counts 0.
+
+    Args:
+        key: The score value field to average, e.g. ``any_medal``.
+
+    Returns:
+        A metric over unreduced scores (one per epoch), so missing runs count against it.
+    """
 
     def compute(scores: list[SampleScore]) -> Value:
         return _mean(_runs(scores, key))
@@ -181,7 +188,14 @@ def planned_mean(key: str) -> Metric:
 
 @metric(name="stderr", scores="unreduced")
 def planned_stderr(key: str) -> Metric:
-    """Standard error of that mean (sample standard deviation / sqrt(planned runs))."""
+    """Standard error of that mean (sample standard deviation / sqrt(planned runs)).
+
+    Args:
+        key: The score value field, e.g. ``any_medal``.
+
+    Returns:
+        A metric over unreduced scores (one per epoch).
+    """
 
     def compute(scores: list[SampleScore]) -> Value:
         return _stderr(_runs(scores, key))
@@ -191,8 +205,15 @@ def planned_stderr(key: str) -> Metric:
 
 @metric(name="complexity", scores="unreduced")
 def planned_by_complexity(key: str) -> Metric:
-    """Mean of ``key`` per complexity split (``low``, ``medium`` ...), each over that split's
-    planned runs (the mean over all of them is ``mean``).
+    """Mean of ``key`` per complexity split (``low``, ``medium`` ...).
+
+    Each is over that split's planned runs (the mean over all of them is ``mean``).
+
+    Args:
+        key: The score value field, e.g. ``any_medal``.
+
+    Returns:
+        A metric whose value maps each complexity split to its mean.
     """
 
     def compute(scores: list[SampleScore]) -> Value:
@@ -233,8 +254,13 @@ def run_counts_of(scores: list[SampleScore]) -> RunCounts:
 
 @metric(name="samples", scores="unreduced")
 def run_counts() -> Metric:
-    """Run counts (each epoch of a sample is one run), logged as ``mle_inspect/samples_planned``,
-    ``..._scored``, ``..._errored``, ``..._missing`` and ``..._no_submission``.
+    """Run counts, where each epoch of a sample is one run.
+
+    Logged as ``mle_inspect/samples_planned``, ``..._scored``, ``..._errored``, ``..._missing`` and
+    ``..._no_submission``.
+
+    Returns:
+        A metric whose value maps each count's name to the number of runs.
     """
 
     def compute(scores: list[SampleScore]) -> Value:

@@ -112,8 +112,10 @@ def _kind_of(mode: int) -> str | None:
 def _copy_beneath(
     root: Path, relative: PurePosixPath, shown: str, dest: Path, cap: int
 ) -> tuple[int, str] | None:
-    """Copy ``root/relative`` to ``dest`` refusing links in every component below ``root``
-    and anything but a regular file; None when there is no file. Runs in a worker thread.
+    """Copy ``root/relative`` to ``dest``; None when there is no file.
+
+    Links in every component below ``root`` and anything but a regular file are refused. Runs in a
+    worker thread.
     """
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:

@@ -25,8 +25,10 @@ _LIST_SHOW = 40
 
 
 def _short_repr(value: Any) -> str:
-    """``repr(value)``, cut to about ``_VALUE_CHARS`` characters without building the whole
-    repr of a huge cell first (a 500 MB line must not become a 500 MB message).
+    """``repr(value)``, cut to about ``_VALUE_CHARS`` characters.
+
+    The whole repr of a huge cell is never built first (a 500 MB line must not become a 500 MB
+    message).
     """
     if isinstance(value, str | bytes) and len(value) > _VALUE_CHARS:
         return f"{value[:_VALUE_CHARS]!r}… ({len(value):,} characters)"
@@ -72,8 +74,9 @@ def require_columns(df: pd.DataFrame, columns: Sequence[str], *, exact: bool = F
 
 
 def require_answer_columns(answers: pd.DataFrame, columns: Sequence[str]) -> None:
-    """The answers have every column the grader reads: a missing one is a preparation
-    fault (GradingError), not the agent's.
+    """The answers have every column the grader reads.
+
+    A missing one is a preparation fault (GradingError), not the agent's.
     """
     missing = [c for c in columns if c not in answers.columns]
     if missing:
@@ -87,9 +90,10 @@ def require_not_empty(df: pd.DataFrame) -> None:
 
 
 def _comparable_ids(submission: pd.Series, answers: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Ids in a form where equal means equal: numbers by value (``1`` matches ``1.0``, as
-    the originals' set comparisons did), text as text, and mixed kinds both as text (so
-    ``7`` in one file matches ``"7"`` in the other).
+    """Ids in a form where equal means equal.
+
+    Numbers by value (``1`` matches ``1.0``, as the originals' set comparisons did), text as text,
+    and mixed kinds both as text (so ``7`` in one file matches ``"7"`` in the other).
     """
     import pandas as pd
 

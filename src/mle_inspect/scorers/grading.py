@@ -487,8 +487,10 @@ def grade_content(
 def _context(
     competition: Competition, paths: CompetitionPaths
 ) -> tuple[MedalThresholds | None, list[float] | None, dict[str, Any]]:
-    """Facts that do not depend on the file: the medal thresholds, the leaderboard scores, and
-    the GradeReport fields describing them and the sample submission's score.
+    """Facts that do not depend on the file.
+
+    The medal thresholds, the leaderboard scores, and the GradeReport fields describing them and the
+    sample submission's score.
     """
     leaderboard = load_leaderboard(paths)
     thresholds = competition.registry_thresholds

@@ -156,8 +156,10 @@ def failed_attempt(competition_id: str, message: str, *, exists: bool = False) -
 
 
 def _sample_error() -> str | None:
-    """The sample's error when it is being scored after one (``score_on_error``, or a log
-    re-scored by ``inspect score``): Inspect puts an ErrorEvent in the transcript first.
+    """The sample's error when it is being scored after one.
+
+    That is ``score_on_error``, or a log re-scored by ``inspect score``: Inspect puts an ErrorEvent
+    in the transcript first.
     """
     from inspect_ai.event import ErrorEvent
     from inspect_ai.log import transcript
@@ -205,11 +207,14 @@ async def _grade_live(
     """Stop the agent, then fetch, keep and grade the submission it left."""
     import anyio
 
+    from ..integrity.export import export_code
     from ..sandboxes.lifecycle import halt_agent
     from ..sandboxes.paths import sandbox_paths
     from ._submission_io import fetch_submission
 
     await halt_agent(environment)  # the submission graded is the one at the stop
+    # the agent's code goes into the log now: the sandbox is gone once the sample ends
+    await export_code(environment, sandbox_paths(environment))
     path = sandbox_paths(environment).submission_file
     async with fetch_submission(environment, path) as fetched:
         spill = root / competition_id / "submissions"
@@ -249,6 +254,10 @@ def mle_scorer(data_dir: str | None = None) -> Scorer:
 
     Args:
         data_dir: Prepared data dir; defaults to the one recorded in the sample metadata.
+
+    Returns:
+        A scorer whose value holds the grade report's fields (score, medals, percentile...),
+        with a failed attempt (no score, no medal) for a sample that errored.
     """
 
     async def score(state: TaskState, target: Target) -> Score:

@@ -265,8 +265,10 @@ def model_submission(args: argparse.Namespace, sample: pd.DataFrame) -> pd.DataF
 
 
 def fallback_submission(args: argparse.Namespace, sample: pd.DataFrame) -> pd.DataFrame:
-    """The sample submission with the training majority class (labels) or mean (numbers)
-    in each target that is a train.csv column; the sample's own values elsewhere.
+    """The sample submission with a train-based constant in each target that is a train.csv column.
+
+    The constant is the training majority class (labels) or mean (numbers); the sample's own values
+    stay elsewhere.
     """
     submission = sample.copy()
     train_path = args.data / "train.csv"

@@ -40,7 +40,8 @@ def public_sample_submission(state: TaskState, paths: SandboxPaths) -> str:
 
 
 def prediction_kind(state: TaskState) -> str:
-    """What the metric expects (label, score, probability, distribution, number), or
+    """What the metric expects: label, score, probability, distribution or number.
+
     ``custom`` where a competition-specific grader reads its own format.
     """
     kind = state.metadata.get("prediction_kind")

@@ -61,6 +61,9 @@ def bash_with_status(timeout: int | None = None, writable: Sequence[str] = ()) -
     Args:
         timeout: Seconds a call may run.
         writable: Sandbox dirs whose new files must be writable by the agent.
+
+    Returns:
+        A tool named ``bash`` whose output ends with the command's exit status.
     """
 
     async def execute(command: str) -> str:
@@ -90,11 +93,16 @@ def python_with_status(timeout: int | None = None, writable: Sequence[str] = ())
     Args:
         timeout: Seconds a call may run.
         writable: Sandbox dirs whose new files must be writable by the agent.
+
+    Returns:
+        A tool named ``python`` whose output ends with the script's exit status.
     """
 
     async def execute(code: str) -> str:
-        """Run a Python script in a fresh process (no state is kept between calls; print
-        what you want to see). The output ends with the exit status.
+        """Run a Python script in a fresh process.
+
+        No state is kept between calls; print what you want to see. The output ends with the exit
+        status.
 
         Args:
             code: The Python code to run.

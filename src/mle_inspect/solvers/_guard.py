@@ -74,8 +74,10 @@ def is_infrastructure_error(ex: BaseException) -> bool:
 
 
 def _raised_in(ex: BaseException) -> str:
-    """The module whose code raised ``ex`` (a dead container's RuntimeError comes from the
-    sandbox provider, a solver's own bug from the solver).
+    """The module whose code raised ``ex``.
+
+    A dead container's RuntimeError comes from the sandbox provider, a solver's own bug from the
+    solver.
     """
     name, tb = "", ex.__traceback__
     while tb is not None:
@@ -101,6 +103,10 @@ def agent_guard(agent: Solver | Agent | Sequence[Solver]) -> Solver:
 
     Args:
         agent: The solver (or agent, or solvers in sequence) to guard.
+
+    Returns:
+        A solver that lets infrastructure errors through to Inspect and turns the agent's
+        own crashes into a recorded crash that is scored like any other attempt.
     """
     inner = _as_solver(agent)
 

@@ -25,7 +25,7 @@ fi
 """
 
 _SYSTEM = """\
-You are an experienced machine-learning engineer taking part in an offline Kaggle-style \
+You are an experienced machine-learning engineer taking part in an offline machine-learning \
 competition, working alone in a sandbox through tools. Your result is the file \
 {submission_file}, graded on hidden test labels once you finish.
 

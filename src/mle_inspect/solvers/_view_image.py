@@ -50,6 +50,9 @@ def view_image(accepts_images: bool = True) -> Tool:
 
     Args:
         accepts_images: Whether the model takes image input (False: a text explanation).
+
+    Returns:
+        A tool that returns the image (downscaled when large) as model input.
     """
 
     async def execute(path: str) -> ToolResult:

@@ -104,6 +104,8 @@ def bridge_agent(
         run = store_as(BridgeRun)
         run.command = shlex.join(argv)
         agent_state = AgentState(messages=list(state.messages))
+        if shared_network:
+            _clear_stale_service_dir()
         async with sandbox_agent_bridge(agent_state, port=chosen) as bridge:
             try:
                 result = await sandbox().exec(
@@ -120,6 +122,8 @@ def bridge_agent(
                 run.error = f"the agent program timed out: {ex}"
             transcript().info(_summary(run), source="bridge_agent")
             final = bridge.state
+        if shared_network:
+            _clear_stale_service_dir(check_in_use=False)  # ours: no other uid could use it
         state.messages = final.messages
         if final.output.completion or final.output.choices:
             state.output = final.output
@@ -128,6 +132,41 @@ def bridge_agent(
         return state
 
     return solve
+
+
+BRIDGE_SERVICE_DIR = "/var/tmp/sandbox-services/bridge_model_service"
+
+
+def _clear_stale_service_dir(path: str = BRIDGE_SERVICE_DIR, check_in_use: bool = True) -> None:
+    """Remove the bridge's service dir left by an earlier sample of the local sandbox.
+
+    Without bubblewrap the sandbox shares the host's ``/var/tmp``, and as root each sample runs
+    under a uid of its own: the bridge's service dir (one name per host) made by one sample
+    is refused to the next. A dir owned by such a uid that no process uses any more is
+    garbage; one in use means another bridge sample runs now, which this mode cannot share.
+    """
+    import os
+    import shutil
+    from pathlib import Path
+
+    from ..sandboxes import _procs
+    from ..sandboxes.local import AGENT_UID_BASE
+
+    folder = Path(path)
+    try:
+        owner = folder.lstat().st_uid
+    except FileNotFoundError:
+        return
+    if os.geteuid() != 0 or owner < AGENT_UID_BASE:
+        return  # not a per-sample uid's (same user for every sample: shared safely)
+    in_use = check_in_use and any(i.uid == owner for i in _procs.scan(details=False).values())
+    if in_use:
+        raise RuntimeError(
+            "bridge_agent: another sample's agent bridge is running in the local sandbox "
+            "without bubblewrap, which cannot share it; run one sample at a time "
+            "(--max-samples 1), or use bubblewrap or -T sandbox=docker"
+        )
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _summary(run: BridgeRun) -> dict[str, Any]:

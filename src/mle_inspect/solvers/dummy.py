@@ -11,7 +11,11 @@ from ._common import finish, public_sample_submission
 
 @solver
 def dummy() -> Solver:
-    """Submit the competition's sample submission unchanged (valid, never a medal)."""
+    """Submit the competition's sample submission unchanged (valid, never a medal).
+
+    Returns:
+        A solver that needs no model: a floor to compare agents against.
+    """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         paths = sandbox_paths()

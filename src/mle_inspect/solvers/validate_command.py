@@ -1,5 +1,6 @@
-"""``validate_submission`` as a command inside the sandbox, for agents that are not Inspect
-solvers (issue 17 item 4).
+"""``validate_submission`` as a command inside the sandbox.
+
+For agents that are not Inspect solvers (issue 17 item 4).
 
 The command is a small Python script the setup step writes into the sandbox. It asks the host
 through Inspect's sandbox service mechanism (request files in ``/var/tmp/sandbox-services``,
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 logger = getLogger(__name__)
 
+SERVICES_DIR = "/var/tmp/sandbox-services"
+"""Where Inspect's sandbox services keep their request queues (inspect_ai's SERVICES_DIR)."""
 POLLING_INTERVAL = 1.0
 """Seconds between the host's looks for requests (each look is one sandbox command)."""
 CLIENT_TIMEOUT = 600
@@ -52,7 +55,7 @@ import sys
 import time
 
 SERVICE = "{name}"
-SERVICE_DIR = "/var/tmp/sandbox-services/" + SERVICE
+SERVICE_DIR = "{services_dir}/" + SERVICE
 DEFAULT = "{default}"
 
 
@@ -119,7 +122,10 @@ async def write_sandbox_file(
     command = ["sh", "-c", script, "sh", path, mode]
     result = await environment.exec(command, input=content, timeout=60)
     if not result.success:
-        result = await environment.exec(command, input=content, timeout=60, user="root")
+        try:
+            result = await environment.exec(command, input=content, timeout=60, user="root")
+        except Exception as ex:  # a sandbox that cannot switch users (local, not root)
+            raise PermissionError(f"cannot write {path} in the sandbox: {ex}") from ex
     if not result.success:
         raise PermissionError(f"cannot write {path} in the sandbox: {result.stderr.strip()}")
 
@@ -149,7 +155,9 @@ async def install_validate_command(
     command_path = command_path or f"{agent_home(paths.submission)}/validate_submission"
     target = target or current_target()
     name = f"mle_validate_{uuid.uuid4().hex[:12]}"
-    script = _SCRIPT.format(name=name, default=paths.submission_file, timeout=CLIENT_TIMEOUT)
+    script = _SCRIPT.format(
+        name=name, default=paths.submission_file, timeout=CLIENT_TIMEOUT, services_dir=SERVICES_DIR
+    )
     await write_sandbox_file(environment, command_path, script, mode="755")
     store_as(ValidateCommandCalls).command = command_path
     ready = anyio.Event()
@@ -202,6 +210,21 @@ async def serve_validate_command(
     finally:
         if ready is not None:
             ready.set()
+        _remove_host_service_dir(environment, name)
+
+
+def _remove_host_service_dir(environment: SandboxEnvironment, name: str) -> None:
+    """Remove the sample's service dir where the sandbox shares the host's ``/var/tmp``.
+
+    Only the local sandbox without bubblewrap does; the name is this sample's alone.
+    """
+    import shutil
+    from pathlib import Path
+
+    from ..sandboxes.paths import CANONICAL_PATHS, sandbox_paths
+
+    if sandbox_paths(environment) != CANONICAL_PATHS:
+        shutil.rmtree(Path(SERVICES_DIR) / name, ignore_errors=True)
 
 
 async def _default_uid(environment: SandboxEnvironment) -> str | None:

@@ -3,6 +3,8 @@ instructions to the sandbox's real paths."""
 
 from __future__ import annotations
 
+from logging import getLogger
+
 from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import sandbox
@@ -10,6 +12,8 @@ from inspect_ai.util import sandbox
 from ..sandboxes.paths import CANONICAL_PATHS, SandboxPaths, sandbox_paths
 from ._hardware import measure_hardware
 from ._instructions import INSTRUCTIONS_FILE, VALIDATE_COMMAND
+
+logger = getLogger(__name__)
 
 
 @solver
@@ -52,5 +56,11 @@ async def provide_agent_files(state: TaskState, paths: SandboxPaths) -> None:
             text = text or message.content
     if not state.metadata.get("competition_id"):
         return  # not one of our samples
-    await write_sandbox_file(sandbox(), moved[INSTRUCTIONS_FILE], text)
-    await install_validate_command(sandbox(), moved[VALIDATE_COMMAND])
+    try:
+        await write_sandbox_file(sandbox(), moved[INSTRUCTIONS_FILE], text)
+        await install_validate_command(sandbox(), moved[VALIDATE_COMMAND])
+    except PermissionError as ex:  # Inspect solvers do not need them: say so and go on
+        from inspect_ai.log import transcript
+
+        logger.warning("agent files not written: %s", ex)
+        transcript().info(f"agent files not written: {ex}", source="setup")

@@ -81,6 +81,9 @@ def mle_bench(
         fail_fast: Stop the whole run at the first sample error (after retries). By default
             the run goes on, scores each errored sample as a failed attempt and ends with
             status ``error`` when any sample errored.
+
+    Returns:
+        A task with one sample per competition, scored by ``mle_scorer`` on the host.
     """
     from ..sandboxes.options import DEFAULT_IMAGE, SandboxOptions
 
@@ -143,7 +146,16 @@ def demo(
     data_dir: str | None = None,
     time_limit: int | None = 30 * 60,
 ) -> Task:
-    """The offline demo split (prepared on first use: no network, no API key, no Docker)."""
+    """The offline demo split (prepared on first use: no network, no API key, no Docker).
+
+    Args:
+        sandbox: Sandbox type per sample: ``local``, ``docker`` or ``k8s``.
+        data_dir: Prepared data dir (default ``$MLE_INSPECT_DATA_DIR`` or the user cache).
+        time_limit: Wall-clock seconds per sample.
+
+    Returns:
+        A task over the four demo competitions.
+    """
     return mle_bench(
         split="demo",
         sandbox=sandbox,
@@ -153,7 +165,22 @@ def demo(
     )
 
 
+_SPLIT_ARGS = """
+
+    Args:
+        sandbox: Sandbox type per sample: ``local``, ``docker`` or ``k8s``.
+        data_dir: Prepared data dir (default ``$MLE_INSPECT_DATA_DIR`` or the user cache).
+        time_limit: Wall-clock seconds per sample (MLE-bench gives 24 hours).
+        fail_fast: Stop the whole run at the first sample error (after retries).
+
+    Returns:
+        A task with one sample per competition of the split (see ``mle_bench``).
+    """
+
+
 def _split_task(split: str, doc: str, name: str | None = None) -> Callable[..., Task]:
+    """A registered task for one split, with ``mle_bench``'s common options."""
+
     def make(
         sandbox: str = "local",
         data_dir: str | None = None,
@@ -168,7 +195,7 @@ def _split_task(split: str, doc: str, name: str | None = None) -> Callable[..., 
             fail_fast=fail_fast,
         )
 
-    make.__doc__ = doc
+    make.__doc__ = doc + _SPLIT_ARGS
     make.__name__ = make.__qualname__ = name or split
     return task(name=name or split)(make)
 

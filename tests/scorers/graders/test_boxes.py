@@ -312,7 +312,7 @@ def test_missing_geometry_extra_names_the_install_command(
         importlib.util, "find_spec", lambda name, *a: None if name == module else real(name, *a)
     )
     data = make(cid)
-    with pytest.raises(GradingError, match=r'pip install "mle-inspect\[geometry\]"'):
+    with pytest.raises(GradingError, match=r'pip install -e "\.\[geometry\]"'):
         score_submission(cid, data.gold, data.answers)
 
 

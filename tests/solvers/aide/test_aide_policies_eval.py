@@ -121,3 +121,37 @@ def test_every_policy_runs_with_reasons_and_survives_a_huge_submission(
     assert all(r.startswith("greedy: improve the best") for r in reasons["greedy"])
     assert all(r.startswith("UCT path: ") for r in reasons["mcts"])
     assert all(r.startswith("crossover of node") for r in reasons["evolutionary"])
+
+
+def test_a_token_limit_hit_in_the_review_ends_the_search_cleanly(
+    prepare_demo, tmp_path: Path
+) -> None:  # noqa: ANN001
+    # nodes cost 300 tokens (coder 150, reviewer 150) until the review of node 2 costs 1000:
+    # the budget's own check lets node 2 start, and the sample's limit hits inside its review
+    def respond(messages, tools, tool_choice, config) -> ModelOutput:  # noqa: ANN001
+        out = ModelOutput.for_tool_call(
+            "mockllm", "submit_review", {"summary": "Ran.", "is_bug": False, "metric": None}
+        )
+        big = "Plan for 4." in messages[-1].text
+        out.usage = ModelUsage(input_tokens=100, output_tokens=900 if big else 50)
+        out.usage.total_tokens = out.usage.input_tokens + out.usage.output_tokens
+        return out
+
+    task = mle_bench(
+        split="demo",
+        competitions=CID,
+        data_dir=str(prepare_demo(CID)),
+        token_limit=1000,
+        solver=aide(steps=6, num_drafts=3, debug_prob=0.0, seed=1),
+    )
+    [log] = inspect_eval(
+        task,
+        model=coder_model(),
+        model_roles={"reviewer": get_model("mockllm/model", custom_outputs=respond)},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    [sample] = read_eval_log(log.location).samples or []
+    meta = sample.metadata["aide"]
+    assert meta["stop_reason"] == "token limit" and meta["nodes"] == 2, meta
+    assert sample.scores["mle_scorer"].value["valid_submission"] == 1.0

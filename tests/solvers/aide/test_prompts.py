@@ -81,7 +81,9 @@ def test_memory_keeps_to_its_budget():
 
 
 def test_data_preview_gives_shape_types_ranges_and_missing_counts(tmp_path: Path):
-    (tmp_path / "train.csv").write_text("id,age,city,score\n1,30,Oslo,0.5\n2,,Rome,1.5\n3,41,Oslo,\n")
+    (tmp_path / "train.csv").write_text(
+        "id,age,city,score\n1,30,Oslo,0.5\n2,,Rome,1.5\n3,41,Oslo,\n"
+    )
     (tmp_path / "wide.csv").write_text(",".join(f"c{i}" for i in range(100)) + "\n")
     out = subprocess.run(
         [sys.executable, "-c", PREVIEW_PROGRAM, str(tmp_path), "3000"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from mle_inspect.solvers.aide.policy import Action, GreedyPolicy
 from mle_inspect.solvers.aide.search import Chat, Reply
 from mle_inspect.solvers.aide.viewer import node_card, tree_summary
@@ -372,3 +374,23 @@ def test_a_debug_with_no_code_anywhere_becomes_a_draft():
     assert [n.stage for n in journal.nodes] == ["draft", "draft"]
     assert journal.nodes[1].reason.startswith("redraft: node 0")
     assert not journal.nodes[1].buggy
+
+
+def test_an_error_in_the_review_reaches_the_caller_as_itself():
+    class LimitHit(Exception):
+        pass
+
+    class FailingReviewer(FakeReviewer):
+        async def __call__(self, system: str, prompt: str):  # noqa: ANN201
+            raise LimitHit("token limit")
+
+    clock = FakeClock()
+    search = make_search(
+        ScriptedCoder({"draft": [reply(script(metric="0.5"))]}),
+        clock=clock,
+        steps=1,
+        reviewer=FailingReviewer(),
+        policy=GreedyPolicy(num_drafts=1),
+    )
+    with pytest.raises(LimitHit):
+        run(search.run())

@@ -45,9 +45,10 @@ def write_csv(frame: pd.DataFrame, path: Path, **kwargs: Any) -> None:
 
 
 def write_sample(frame: pd.DataFrame, path: Path, values: Mapping[str, Any]) -> None:
-    """A constant sample submission: ``frame`` with each column of ``values`` set to its
-    constant, as column assignment does (a new column goes last, an existing one keeps its
-    place); built in one go, as a hundred class columns would fragment the frame.
+    """A constant sample submission: ``frame`` with each column of ``values`` set to its constant.
+
+    Columns are placed as column assignment would place them (a new column goes last, an existing
+    one keeps its place); built in one go, as a hundred class columns would fragment the frame.
     """
     import pandas as pd
 
@@ -77,8 +78,9 @@ def unpack(raw: Path, archive: str, into: Path | None = None) -> Path:
 
 
 def unpack_if_missing(raw: Path, name: str, archive: str) -> None:
-    """Extract ``archive`` unless ``raw/name`` (a file or folder it holds) is already there:
-    some downloads arrive with their inner archives extracted.
+    """Extract ``archive`` unless ``raw/name`` (a file or folder it holds) is already there.
+
+    Some downloads arrive with their inner archives extracted.
     """
     if not (raw / name).exists():
         unpack(raw, archive)

@@ -41,8 +41,9 @@ def walk_files(folder: Path) -> list[Path]:
 
 
 def link_tree(source: Path, destination: Path, *, skip: frozenset[str] = frozenset()) -> int:
-    """``shutil.copytree`` by links: same relative paths, empty folders kept, names in
-    ``skip`` left out. Returns the number of files.
+    """``shutil.copytree`` by links; returns the number of files.
+
+    Same relative paths, empty folders kept, names in ``skip`` left out.
     """
     count = 0
     destination.mkdir(parents=True, exist_ok=True)

@@ -30,8 +30,9 @@ def _digits(text: str, i: int) -> int:
 
 
 def legacy_float(text: str) -> float:
-    """The double pandas 2's default CSV parser gives for ``text`` (a plain decimal or
-    scientific number).
+    """The double that pandas 2's default CSV parser gives for ``text``.
+
+    ``text`` is a plain decimal or scientific number.
     """
     s = text.strip()
     i = 0
@@ -76,9 +77,10 @@ def legacy_float(text: str) -> float:
 
 
 def read_csv_legacy(path: Path, *, chunksize: int = 1_000_000) -> pd.DataFrame:
-    """``pd.read_csv(path)`` as pandas 2.2 returned it: float columns whose text pandas 2
-    parsed differently are re-parsed with :func:`legacy_float` (read again as text, in chunks,
-    so memory stays bounded).
+    """``pd.read_csv(path)`` as pandas 2.2 returned it.
+
+    Float columns whose text pandas 2 parsed differently are re-parsed with :func:`legacy_float`
+    (read again as text, in chunks, so memory stays bounded).
     """
     import pandas as pd
 

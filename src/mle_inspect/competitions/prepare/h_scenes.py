@@ -1,5 +1,6 @@
-"""Prepare functions of high-complexity competitions with per-folder layouts: Lyft 3D scenes,
-contrail records, Vesuvius fragments and smartphone drives.
+"""Prepare functions of high-complexity competitions with per-folder layouts.
+
+Lyft 3D scenes, contrail records, Vesuvius fragments and smartphone drives.
 
 Folder structures, file names and JSON formatting are MLE-bench's, byte for byte; media are
 hard-linked (see :mod:`.h_files`) and every walk is sorted.
@@ -152,8 +153,10 @@ def lyft_3d_object_detection(raw: Path, public: Path, private: Path) -> None:
 def _link_lyft_media(
     raw: Path, public: Path, sample_data: list[dict[str, Any]], test_ids: set[str]
 ) -> None:
-    """Each sweep's image or lidar file to the side of its sample (done before the large
-    annotation table is loaded, so the two never sit in memory together).
+    """Move each sweep's image or lidar file to the side of its sample.
+
+    This is done before the large annotation table is loaded, so the two never sit in memory
+    together.
     """
     kinds = {"jpeg": ("train_images", "images"), "bin": ("train_lidar", "lidar")}
     for folder in ("test_images", "train_images", "test_lidar", "train_lidar"):
@@ -193,8 +196,10 @@ CONTRAIL_BANDS = tuple(f"band_{i:02}.npy" for i in range(8, 17))
 def google_research_identify_contrails_reduce_global_warming(
     raw: Path, public: Path, private: Path
 ) -> None:
-    """Test = as many train records as the validation set has (seed 0); answers are RLE of the
-    human pixel masks; the sample is ``random.seed(0)`` choices between two fixed strings.
+    """Test = as many train records as the validation set has (seed 0).
+
+    Answers are RLE of the human pixel masks; the sample is ``random.seed(0)`` choices between two
+    fixed strings.
     """
     import random
 
@@ -243,8 +248,10 @@ VESUVIUS_HIDDEN = frozenset({"inklabels.png", "inklabels_rle.csv", "ir.png"})
 
 
 def vesuvius_challenge_ink_detection(raw: Path, public: Path, private: Path) -> None:
-    """Fragments 1 and 2 train; fragment 3 becomes test fragment ``a`` without its labels
-    and infrared image; answers add the image's width and height.
+    """Fragments 1 and 2 train; fragment 3 becomes test fragment ``a``.
+
+    Test fragment ``a`` has no labels and no infrared image; answers add the image's width and
+    height.
     """
     import pandas as pd
     from PIL import Image
@@ -282,8 +289,10 @@ SMARTPHONE_LONGITUDE = -86.48107806249548
 
 
 def smartphone_decimeter_2022(raw: Path, public: Path, private: Path) -> None:
-    """Split by drive date (10% of dates, seed 0); test drives lose ground_truth.csv, which
-    becomes the answers (sorted path order). Kept for parity: span_log.nmea stays public.
+    """Split by drive date (10% of dates, seed 0).
+
+    Test drives lose ground_truth.csv, which becomes the answers (sorted path order). Kept for
+    parity: span_log.nmea stays public.
     """
     import pandas as pd
 

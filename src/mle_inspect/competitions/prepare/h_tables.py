@@ -1,5 +1,7 @@
-"""Prepare functions of high-complexity competitions whose split is a table split by some key
-(segment, game play, camera location, spectrogram, patient, study) with media moved by id.
+"""Prepare functions of high-complexity competitions whose split is a table split by some key.
+
+The key is a segment, game play, camera location, spectrogram, patient or study; media are moved by
+id.
 
 Each mirrors MLE-bench's prepare for the same competition: same reader (``read_csv`` keeps
 every float digit; pandas 2's default parser where the original used a plain ``pd.read_csv``,
@@ -18,8 +20,10 @@ from .h_floats import read_csv_legacy
 
 
 def _unique(column: Any) -> Any:
-    """``Series.unique()`` as a numpy array: pandas 3 returns an Arrow-backed array for text,
-    which ``train_test_split`` cannot index; pandas 2 returned the object array used here.
+    """``Series.unique()`` as a numpy array.
+
+    pandas 3 returns an Arrow-backed array for text, which ``train_test_split`` cannot index; pandas
+    2 returned the object array used here.
     """
     import numpy as np
 
@@ -192,8 +196,9 @@ COVID_TARGETS = ("reactivity", "deg_Mg_pH10", "deg_pH10", "deg_Mg_50C", "deg_50C
 
 
 def stanford_covid_vaccine(raw: Path, public: Path, private: Path) -> None:
-    """10% of the molecules, drawn from SN_filter > 0 rows (``DataFrame.sample``, seed 0);
-    answers exploded per position, unscored positions zero with keep=False.
+    """10% of the molecules, drawn from SN_filter > 0 rows (``DataFrame.sample``, seed 0).
+
+    Answers are exploded per position, unscored positions zero with keep=False.
     """
     import pandas as pd
 
@@ -323,8 +328,10 @@ BREAST_TEST_COLUMNS = (
 
 
 def rsna_breast_cancer_detection(raw: Path, public: Path, private: Path) -> None:
-    """Split by patient (10%, seed 42); one answer per patient and side (``prediction_id``),
-    sorted; the sample predicts the train cancer rate everywhere.
+    """Split by patient (10%, seed 42).
+
+    One answer per patient and side (``prediction_id``), sorted; the sample predicts the train
+    cancer rate everywhere.
     """
     frame = read_csv(need(raw / "train.csv"))
     train_patients, test_patients = _split_seeded(_unique(frame["patient_id"]), 0.1, 42)
@@ -356,8 +363,10 @@ SPINE_RATIO = 0.1
 
 
 def rsna_2022_cervical_spine_fracture_detection(raw: Path, public: Path, private: Path) -> None:
-    """The original's ``random.Random(0)`` draws, in its order: studies with both boxes and
-    segmentations, then segmentation-only, then box-only, then the rest; answers in long form.
+    """The original's ``random.Random(0)`` draws, in its order.
+
+    Studies with both boxes and segmentations, then segmentation-only, then box-only, then the rest;
+    answers in long form.
     """
     import random
 

@@ -188,7 +188,9 @@ def plant_pathology_2020_fgvc7(raw: Path, public: Path, private: Path) -> None:
     )
     for part in (train, test):
         part["image_id"] = part["image_id"].map(mapping)
-    expect(set(train.columns) == set(spec.answer_columns or ()), "train has the five expected columns")
+    expect(
+        set(train.columns) == set(spec.answer_columns or ()), "train has the five expected columns"
+    )
     write_split_outputs(spec, train, test, public, private)
 
 

@@ -31,9 +31,10 @@ def _download(url: str, target: Path) -> None:
 
 
 def freesound_audio_tagging_2019(raw: Path, public: Path, private: Path) -> None:
-    """Public = every raw item except the Zenodo metadata; answers = one row per
-    ``usage == "Private"`` clip: ``fname`` + 80 class columns, 1 where the class is one of
-    the clip's comma-separated labels.
+    """Public = every raw item except the Zenodo metadata.
+
+    Answers = one row per ``usage == "Private"`` clip: ``fname`` + 80 class columns, 1 where the
+    class is one of the clip's comma-separated labels.
     """
     import pandas as pd
 

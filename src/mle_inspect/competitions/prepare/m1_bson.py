@@ -31,8 +31,9 @@ def iter_documents(handle: BinaryIO) -> Iterator[bytes]:
 
 
 def elements(document: bytes) -> Iterator[tuple[str, int, int, int]]:
-    """Top-level (name, type, start, end) of each element; ``start:end`` spans the whole
-    element (type byte, name and value).
+    """Top-level (name, type, start, end) of each element.
+
+    ``start:end`` spans the whole element (type byte, name and value).
     """
     pos, end = 4, len(document) - 1
     while pos < end:

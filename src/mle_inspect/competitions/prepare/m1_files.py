@@ -48,8 +48,9 @@ def place_files(
 
 
 def place_tree(source: Path, destination: Path, skip: Iterable[str] = ()) -> int:
-    """``copytree`` with links: every file under ``source`` (names in ``skip`` left out at
-    the top level); returns the number of files placed.
+    """``copytree`` with links; returns the number of files placed.
+
+    Every file under ``source`` is placed (names in ``skip`` left out at the top level).
     """
     skipped = set(skip)
     pairs = (

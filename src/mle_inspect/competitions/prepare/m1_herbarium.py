@@ -1,5 +1,6 @@
-"""Herbarium 2020/2021/2022 and iNaturalist 2019: per-category splits of a COCO-style
-metadata JSON, with renumbered test images.
+"""Herbarium 2020/2021/2022 and iNaturalist 2019.
+
+Per-category splits of a COCO-style metadata JSON, with renumbered test images.
 
 MLE-bench splits every category 80:20 with ``train_test_split`` (seed 0) in the order
 categories first appear, flattens the test items and shuffles them with ``random.Random(0)``;
@@ -40,8 +41,10 @@ def _by_category(metadata: dict[str, Any], image_key: str) -> dict[Any, list[Ite
 
 
 def _split_category(items: list[Item], test_size: float, small_rule: bool) -> tuple[list, list]:
-    """One category's split; with ``small_rule`` a single item stays in train and fewer than
-    five put the last max(1, int(n * test_size)) in test (2020, 2021, iNaturalist).
+    """One category's split.
+
+    With ``small_rule`` a single item stays in train and fewer than five put the last max(1, int(n *
+    test_size)) in test (2020, 2021, iNaturalist).
     """
     n = len(items)
     if small_rule and n == 1:
@@ -143,8 +146,9 @@ def herbarium_2021_fgvc8(raw: Path, public: Path, private: Path) -> None:
 
 
 def herbarium_2022_fgvc9(raw: Path, public: Path, private: Path) -> None:
-    """Every category split by train_test_split (each must have >= 2 images); train images
-    renamed ``<category:05d>__<k:03d>``; test metadata is just the image list.
+    """Every category split by train_test_split (each must have >= 2 images).
+
+    Train images are renamed ``<category:05d>__<k:03d>``; test metadata is just the image list.
     """
     import pandas as pd
 

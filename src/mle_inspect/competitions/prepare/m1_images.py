@@ -19,9 +19,11 @@ ALASKA2_ALGORITHMS = ("JMiPOD", "JUNIWARD", "UERD")
 
 
 def alaska2_image_steganalysis(raw: Path, public: Path, private: Path) -> None:
-    """Split sorted covers (5000 test, seed 42); train renamed 00001.jpg.. in every folder;
-    test shuffled with ``random.seed(0)``, then each one is the cover or (half the time) a
-    stego version from a random algorithm, named 0001.jpg..
+    """Split sorted covers (5000 test, seed 42).
+
+    Train is renamed 00001.jpg.. in every folder; test is shuffled with ``random.seed(0)``, then
+    each one is the cover or (half the time) a stego version from a random algorithm, named
+    0001.jpg..
     """
     import pandas as pd
     from sklearn.model_selection import train_test_split
@@ -53,8 +55,10 @@ def alaska2_image_steganalysis(raw: Path, public: Path, private: Path) -> None:
 
 
 def cassava_leaf_disease_classification(raw: Path, public: Path, private: Path) -> None:
-    """Split the sorted TFRecord files (10%, seed 0); test = the images named inside the
-    test records; TFRecords renamed ld_train<i>/ld_test<i> keeping their count suffix.
+    """Split the sorted TFRecord files (10%, seed 0).
+
+    Test = the images named inside the test records; TFRecords are renamed ld_train<i>/ld_test<i>
+    keeping their count suffix.
     """
     from ._tfrecord import string_feature_values
 
@@ -143,8 +147,10 @@ HUBMAP_MEDIA = ("{}.tiff", "{}.json", "{}-anatomical-structure.json")
 
 
 def hubmap_kidney_segmentation(raw: Path, public: Path, private: Path) -> None:
-    """12 train / 3 test images (seed 0); answers add each image's width and height; the
-    public sample submission is also copied into public/test/ (as MLE-bench does).
+    """12 train / 3 test images (seed 0).
+
+    Answers add each image's width and height; the public sample submission is also copied into
+    public/test/ (as MLE-bench does).
     """
     frame = read_csv(need(raw / "train.csv"))
     info = read_csv(need(raw / "HuBMAP-20-dataset_information.csv"))

@@ -1,5 +1,7 @@
-"""Prepare functions of the medium table competitions: molecules, purchases, neutrino
-events and cdiscount's product stream. Large inputs are read in chunks so memory stays flat.
+"""Prepare functions of the medium table competitions.
+
+Molecules, purchases, neutrino events and cdiscount's product stream. Large inputs are read in
+chunks so memory stays flat.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ CHUNK_ROWS = 1_000_000
 
 
 def champs_scalar_coupling(raw: Path, public: Path, private: Path) -> None:
-    """Split whole molecules: ``groupby`` (sorted names) then ``train_test_split`` of the
-    groups; each part is the concatenation of its groups in split order.
+    """Split whole molecules.
+
+    ``groupby`` (sorted names) then ``train_test_split`` of the groups; each part is the
+    concatenation of its groups in split order.
     """
     import pandas as pd
 
@@ -58,8 +62,10 @@ def champs_scalar_coupling(raw: Path, public: Path, private: Path) -> None:
 
 
 def h_and_m_personalized_fashion_recommendations(raw: Path, public: Path, private: Path) -> None:
-    """Test = purchases on or after (last date - 7 days); answers = each test customer's
-    article ids (integers, as pandas parses them) joined by spaces, customers sorted.
+    """Test = purchases on or after (last date - 7 days).
+
+    Answers = each test customer's article ids (integers, as pandas parses them) joined by spaces,
+    customers sorted.
 
     Streamed in chunks: one pass for the last date, one to write train and keep test rows.
     Train and test are disjoint by date, so MLE-bench's purchase-id overlap check holds by
@@ -100,8 +106,9 @@ def h_and_m_personalized_fashion_recommendations(raw: Path, public: Path, privat
 
 
 def icecube_neutrinos_in_deep_ice(raw: Path, public: Path, private: Path) -> None:
-    """10% of the training batches (``unique`` order, seed 0) become the test; batch pulse
-    files are placed by batch id. Streamed by parquet row group.
+    """10% of the training batches (``unique`` order, seed 0) become the test.
+
+    Batch pulse files are placed by batch id. Streamed by parquet row group.
 
     MLE-bench writes the meta tables with fastparquet; we write them with pyarrow (same
     rows and columns, different file bytes: their MD5s cannot match, see docs/data.md).
@@ -166,9 +173,10 @@ CDISCOUNT_EXAMPLE_ROWS = 100
 
 
 def cdiscount_image_classification_challenge(raw: Path, public: Path, private: Path) -> None:
-    """10% of the products (seed 0) become the test; answers sorted by ``_id``. train.bson
-    and test.bson keep raw order; test documents lose ``category_id``; train_example.bson is
-    the first 100 documents of the new train.bson. One streaming pass over the raw file.
+    """10% of the products (seed 0) become the test; answers sorted by ``_id``.
+
+    train.bson and test.bson keep raw order; test documents lose ``category_id``; train_example.bson
+    is the first 100 documents of the new train.bson. One streaming pass over the raw file.
     """
     import numpy as np
     import pandas as pd

@@ -65,8 +65,9 @@ on disk, each holding at most this many rows (well under 1 GB in memory)."""
 
 
 def facebook_recruiting_iii_keyword_extraction(raw: Path, public: Path, private: Path) -> None:
-    """A plain 10% split of Train.csv (seed 0); answers keep every column; the sample is the
-    public test table plus a constant ``Tags`` column.
+    """A plain 10% split of Train.csv (seed 0).
+
+    Answers keep every column; the sample is the public test table plus a constant ``Tags`` column.
 
     Same rows, order and bytes as splitting the whole table in memory, without holding it:
     ``train_test_split`` draws its permutation from the row count alone, so we split row
@@ -138,9 +139,11 @@ def facebook_recruiting_iii_keyword_extraction(raw: Path, public: Path, private:
 
 
 def google_quest_challenge(raw: Path, public: Path, private: Path) -> None:
-    """10% split; if ``question_type_spelling`` is constant in the test rows, the first test
-    row trades places (values, not index) with the first train row where it is non-zero, so
-    Spearman is defined. Sample: each target a linear ramp from 0 to 1.
+    """10% split, with Spearman kept defined.
+
+    If ``question_type_spelling`` is constant in the test rows, the first test row trades places
+    (values, not index) with the first train row where it is non-zero. Sample: each target a linear
+    ramp from 0 to 1.
     """
     import numpy as np
 
@@ -171,10 +174,11 @@ def google_quest_challenge(raw: Path, public: Path, private: Path) -> None:
 
 
 def billion_word_imputation(raw: Path, public: Path, private: Path) -> None:
-    """Streams train_v2.txt line by line with ``RandomState(0)``: a line goes to test when a
-    uniform draw is <= 0.01 and it has more than two words; then one interior word (drawn
-    with ``randint``) is removed for the public test. Public text files are re-zipped; the
-    sample submission (= the public test file) stays in private/.
+    """Stream train_v2.txt line by line with ``RandomState(0)``.
+
+    A line goes to test when a uniform draw is <= 0.01 and it has more than two words; then one
+    interior word (drawn with ``randint``) is removed for the public test. Public text files are
+    re-zipped; the sample submission (= the public test file) stays in private/.
     """
     import numpy as np
 
@@ -217,8 +221,9 @@ def billion_word_imputation(raw: Path, public: Path, private: Path) -> None:
 
 
 def ai4code(raw: Path, public: Path, private: Path) -> None:
-    """Shuffle the ancestry table (seed 0), then fill the test set greedily with whole
-    ancestor families, in order of first appearance, up to exactly 20,000 notebooks.
+    """Shuffle the ancestry table (seed 0), then fill the test set with whole ancestor families.
+
+    Families are taken greedily in order of first appearance, up to exactly 20,000 notebooks.
     """
     import pandas as pd
 

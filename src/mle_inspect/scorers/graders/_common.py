@@ -29,8 +29,9 @@ def aligned(
     *,
     exact_columns: bool = False,
 ) -> pd.DataFrame:
-    """The submission's rows in answer order, after the checks every grader here shares:
-    rows present, id and prediction columns present, one row per test id.
+    """The submission's rows in answer order, after the checks every grader here shares.
+
+    Rows present, id and prediction columns present, one row per test id.
     """
     id_column = id_column_of(spec)
     expected = [id_column, *spec.target_columns]
@@ -109,9 +110,10 @@ def require_no_missing_text(
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a grader builds millions of small lists and
-    sets (token lists per row): they hold no cycles, and collections triggered by the
-    allocations alone can double the time on 10^6-row files.
+    """Pause the cyclic garbage collector while a grader builds millions of small containers.
+
+    Token lists and sets per row hold no cycles, and collections triggered by the allocations alone
+    can double the time on 10^6-row files.
     """
     was_enabled = gc.isenabled()
     gc.disable()

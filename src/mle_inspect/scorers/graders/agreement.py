@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .. import checks
 from .._errors import InvalidSubmission
 from ..metrics import compute
-from ._common import aligned, legacy_str, paused_gc
+from ._common import aligned, id_column_of, legacy_str, paused_gc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,8 +30,7 @@ def sorted_position_spearman(
     """
     import numpy as np
 
-    id_col, targets = spec.id_column, spec.target_columns
-    assert id_col is not None
+    id_col, targets = id_column_of(spec), spec.target_columns
     checks.require_not_empty(submission)
     checks.require_columns(submission, [id_col, *targets], exact=True)
     checks.require_row_count(submission, len(answers))

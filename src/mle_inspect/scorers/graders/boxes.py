@@ -74,11 +74,9 @@ def _parsed(
     parse_pred: Callable[[Any], Any],
     parse_truth: Callable[[Any], Any],
 ) -> tuple[list[Any], list[Any]]:
-    assert spec.id_column is not None
-    truth = _common.parse_answers(answers, spec.truth_columns[0], parse_truth, spec.id_column)
-    pred = checks.parse_column(
-        aligned, spec.target_columns[0], parse_pred, id_column=spec.id_column
-    )
+    id_col = _common.id_column_of(spec)
+    truth = _common.parse_answers(answers, spec.truth_columns[0], parse_truth, id_col)
+    pred = checks.parse_column(aligned, spec.target_columns[0], parse_pred, id_column=id_col)
     return truth, pred
 
 
@@ -190,8 +188,7 @@ def vinbigdata(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
     require_geometry("pycocotools")
     import pandas as pd
 
-    id_col, pred_col = spec.id_column, spec.target_columns[0]
-    assert id_col is not None
+    id_col, pred_col = _common.id_column_of(spec), spec.target_columns[0]
     box_columns = ["x_min", "y_min", "x_max", "y_max"]
     checks.require_answer_columns(answers, [id_col, "class_id", *box_columns])
     if answers[box_columns].isna().any().any():

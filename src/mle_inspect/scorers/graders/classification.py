@@ -188,9 +188,11 @@ def top1_error(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
 def _align_allowing_repeated_ids(
     submission: pd.DataFrame, answers: pd.DataFrame, id_column: str
 ) -> pd.DataFrame:
-    """Align by id; when the answers repeat an id (comment texts used as ids), pair rows the
-    way the original did: both sides sorted by id with pandas 2's unstable quicksort, then
-    matched position by position (QUIRK: repeated ids with different labels pair by that sort).
+    """Align by id, pairing repeated answer ids the way the original did.
+
+    When the answers repeat an id (comment texts used as ids), both sides are sorted by id with
+    pandas 2's unstable quicksort, then matched position by position (QUIRK: repeated ids with
+    different labels pair by that sort).
     """
     import numpy as np
 

@@ -95,8 +95,9 @@ RSNA_TARGETS = ["patient_overall", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
 def rsna_cervical_spine(
     submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec
 ) -> float:
-    """Long-format ``row_id = <StudyInstanceUID>_<target>`` rows, un-melted to one row per study
-    (patient_overall, C1..C7) for the weighted multi-label log loss.
+    """Long-format ``row_id = <StudyInstanceUID>_<target>`` rows, un-melted to one row per study.
+
+    Columns patient_overall, C1..C7, for the weighted multi-label log loss.
     """
     import numpy as np
     import pandas as pd

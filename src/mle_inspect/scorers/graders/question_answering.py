@@ -66,8 +66,7 @@ def tensorflow2_qa(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gradin
     import pandas as pd
     from sklearn.metrics import f1_score
 
-    id_col, (pred_col,) = spec.id_column, spec.target_columns
-    assert id_col is not None
+    id_col, (pred_col,) = _common.id_column_of(spec), spec.target_columns
     truth_col = spec.truth_columns[0]
     checks.require_answer_columns(answers, [id_col, truth_col])
     checks.require_not_empty(submission)

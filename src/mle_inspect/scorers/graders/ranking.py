@@ -8,7 +8,7 @@ from .. import checks
 from .._errors import InvalidSubmission
 from ..grading import grade_columns
 from ..metrics import compute
-from ._common import aligned, legacy_str, paused_gc
+from ._common import aligned, id_column_of, legacy_str, paused_gc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,8 +33,7 @@ def map_at_k(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec)
     params = dict(spec.params)
     k = int(params.get("k", 5))
     exact = bool(params.get("exact_columns", False))
-    id_col, column = spec.id_column, spec.target_columns[0]
-    assert id_col is not None
+    id_col, column = id_column_of(spec), spec.target_columns[0]
     if params.get("extra_ids", False):
         checks.require_not_empty(submission)
         checks.require_columns(submission, [id_col, column], exact=exact)

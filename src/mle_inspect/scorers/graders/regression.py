@@ -54,8 +54,9 @@ def _numbers(df: pd.DataFrame, columns: list[str], id_column: str | None) -> np.
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Values as text, missing ones as "nan" (what pandas 2's ``astype(str)`` gave; pandas 3
-    keeps them missing, which would break sorting and comparisons below).
+    """Values as text, missing ones as "nan" (what pandas 2's ``astype(str)`` gave).
+
+    pandas 3 keeps them missing, which would break sorting and comparisons below.
     """
     return values.astype(str).fillna("nan")
 
@@ -137,8 +138,9 @@ def nomad_rmsle(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSp
 def _merged_on_id(
     submission: pd.DataFrame, answers: pd.DataFrame, id_column: str, target: str
 ) -> pd.DataFrame:
-    """Answers inner-joined with the submission's predictions on the id, as the original did:
-    after an id-set check, so a duplicated id adds one more scored row.
+    """Answers inner-joined with the submission's predictions on the id, as the original did.
+
+    This runs after an id-set check, so a duplicated id adds one more scored row.
     """
     import pandas as pd
 

@@ -42,9 +42,10 @@ def _int_tokens(text: str) -> list[int] | None:
 
 
 def gesture_edit_rate(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpec) -> float:
-    """Multi-modal gestures: token edit distance over space-separated integer sequences,
-    summed and divided by the number of true gestures. Every token must parse with
-    Python ``int()`` ("3.0" and an empty cell, read as "nan", do not).
+    """Multi-modal gestures: token edit distance over space-separated integer sequences.
+
+    Summed and divided by the number of true gestures. Every token must parse with Python ``int()``
+    ("3.0" and an empty cell, read as "nan", do not).
     """
     sub = aligned(submission, answers, spec)
     column = spec.target_columns[0]

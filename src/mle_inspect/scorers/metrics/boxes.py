@@ -33,9 +33,7 @@ def require_geometry(*modules: str) -> None:
         m for m in modules or ("shapely", "pycocotools") if importlib.util.find_spec(m) is None
     ]
     if missing:
-        raise GradingError(
-            f"grading this competition needs {', '.join(missing)}: run `{GEOMETRY_EXTRA}`"
-        )
+        raise GradingError(f"grading this competition needs {', '.join(missing)}: {GEOMETRY_EXTRA}")
 
 
 @dataclass(frozen=True)
@@ -232,8 +230,9 @@ def map_3d(
     pred: Sequence[Boxes3D],
     thresholds: Sequence[float] = tuple(LYFT_IOU_THRESHOLDS),
 ) -> float:
-    """Lyft 3D detection: mAP per sample over its truth classes and IoU thresholds, then
-    the mean over samples (MLE-bench's per-sample averaging, not Kaggle's pooled one).
+    """Lyft 3D detection: mAP per sample over its truth classes and IoU thresholds.
+
+    Then the mean over samples (MLE-bench's per-sample averaging, not Kaggle's pooled one).
     """
     limits = np.asarray(thresholds, dtype=float)
     all_ious = iou_3d_many(list(zip(pred, truth, strict=True)), same_label=True)
@@ -274,8 +273,10 @@ def iou_2d(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
 
 @register_metric("boxes_siim_map", "custom")
 def siim_map(truth: Sequence[Boxes2D], pred: Sequence[Boxes2D], iou: float = 0.5) -> float:
-    """SIIM-COVID19 as MLE-bench grades it: per class, pool (hit, confidence) pairs of all rows
-    and take scikit-learn's average precision; the score is the mean over truth classes.
+    """SIIM-COVID19 average precision as MLE-bench grades it.
+
+    Per class, (hit, confidence) pairs of all rows are pooled and scored with scikit-learn's average
+    precision; the score is the mean over truth classes.
 
     Per row and class, detections in confidence order each claim the unclaimed truth box of
     highest IoU above ``iou`` (a hit) or are a miss; each unclaimed truth box adds (1, 0);

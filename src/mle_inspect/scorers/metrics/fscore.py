@@ -62,8 +62,10 @@ def multilabel_micro_f1(y_true: Sequence[Iterable[str]], y_pred: Sequence[Iterab
 
 @register_metric("probabilistic_f1", "number")
 def probabilistic_f1(y_true: np.ndarray, y_pred: np.ndarray, beta: float = 1.0) -> float:
-    """Kaggle's probabilistic F-beta (RSNA mammography): predictions clipped to [0, 1]
-    (out-of-range values are not errors), 0 when precision or recall is 0 or undefined.
+    """Kaggle's probabilistic F-beta (RSNA mammography).
+
+    Predictions are clipped to [0, 1] (out-of-range values are not errors); 0 when precision or
+    recall is 0 or undefined.
     """
     p = np.clip(np.asarray(y_pred, dtype=float), 0.0, 1.0)
     positive = np.asarray(y_true).astype(bool)

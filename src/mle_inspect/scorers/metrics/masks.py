@@ -67,8 +67,9 @@ def iou_threshold_precision(truth: RunsBatch, pred: RunsBatch) -> float:
 
 @register_metric("masks_pixel_fbeta", "custom")
 def pixel_fbeta(truth: RunsBatch, pred: RunsBatch, beta: float = 0.5) -> float:
-    """Mean over images of the pixel-wise F-beta (every pixel a binary sample), as
-    scikit-learn's ``fbeta_score`` gives it: 0 where it is undefined.
+    """Mean over images of the pixel-wise F-beta (every pixel a binary sample).
+
+    As scikit-learn's ``fbeta_score`` gives it: 0 where it is undefined.
     """
     tp, n_pred, n_true = truth.overlap(pred), pred.counts(), truth.counts()
     b2 = beta * beta

@@ -10,8 +10,10 @@ from . import register_metric
 
 
 def average_precision_at_k(actual: Collection[str], predicted: Sequence[str], k: int) -> float:
-    """AP@k as Kaggle defines it: a prediction scores at its first occurrence only, and the
-    sum of precisions at hits is divided by min(|actual|, k); 0 when nothing is relevant.
+    """AP@k as Kaggle defines it; 0 when nothing is relevant.
+
+    A prediction scores at its first occurrence only, and the sum of precisions at hits is divided
+    by min(|actual|, k).
     """
     if not actual:
         return 0.0
@@ -40,8 +42,9 @@ def map_at_k(
 
 @register_metric("lwlrap", "score")
 def lwlrap(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    """Label-weighted label-ranking average precision (Freesound 2019), via sklearn's LRAP
-    with each row weighted by its number of true labels; rows with none are left out.
+    """Label-weighted label-ranking average precision (Freesound 2019).
+
+    sklearn's LRAP with each row weighted by its number of true labels; rows with none are left out.
     """
     from sklearn.metrics import label_ranking_average_precision_score
 

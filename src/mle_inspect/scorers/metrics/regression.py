@@ -40,8 +40,9 @@ def mean_columnwise_rmsle(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 @register_metric("mae_rounded_int", "number")
 def mae_rounded_int(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """MAE rounded to an integer, half to even (predict-volcanic-eruptions: the original does
-    ``int(round(mae))``, so fractions of a second never count).
+    """MAE rounded to an integer, half to even (predict-volcanic-eruptions).
+
+    The original does ``int(round(mae))``, so fractions of a second never count.
     """
     from sklearn.metrics import mean_absolute_error
 
@@ -88,8 +89,10 @@ def haversine_m(
 
 @register_metric("trip_haversine_p50_p95", "custom")
 def trip_haversine_p50_p95(y_true: np.ndarray, y_pred: np.ndarray, trips: np.ndarray) -> float:
-    """smartphone-decimeter: per trip, mean of the 50th and 95th percentile haversine error
-    (numpy's linear quantiles), then the mean over trips. Rows are (latitude, longitude).
+    """Smartphone-decimeter: per trip, mean of the 50th and 95th percentile haversine error.
+
+    Percentiles are numpy's linear quantiles; the score is the mean over trips. Rows are (latitude,
+    longitude).
     """
     distance = haversine_m(y_true[:, 0], y_true[:, 1], y_pred[:, 0], y_pred[:, 1])
     codes, _ = _codes(trips)

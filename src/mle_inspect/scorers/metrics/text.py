@@ -45,8 +45,9 @@ def word_sets(texts: Sequence[str]) -> list[set[str]]:
 
 
 def jaccards(y_true: Sequence[str], y_pred: Sequence[str], *, empty: float | None) -> np.ndarray:
-    """Per-row |A & B| / |A | B| on word sets; ``empty`` is the value when both are empty
-    (None: undefined, returned as NaN).
+    """Per-row |A & B| / |A | B| on word sets.
+
+    ``empty`` is the value when both are empty (None: undefined, returned as NaN).
     """
     out = np.empty(len(y_true))
     for i, (a, b) in enumerate(zip(word_sets(y_true), word_sets(y_pred), strict=True)):

@@ -13,7 +13,7 @@ from .journal import Journal, Node
 from .runner import trim_output
 
 CODER_SYSTEM = """\
-You are an expert machine-learning engineer solving a Kaggle-style competition by writing \
+You are an expert machine-learning engineer solving a machine-learning competition by writing \
 complete Python scripts. Each script you write is run once, on its own, in a fresh process; \
 nothing you wrote before is kept except what you repeat in the script."""
 

@@ -237,9 +237,15 @@ class AideSearch:
             # streamed by the validator: a huge or odd file is a verdict, not a crash
             outcomes["check"] = await self.validator(self.workspace.submission_path(node_id))
 
-        async with anyio.create_task_group() as group:
-            group.start_soon(review)
-            group.start_soon(validate)
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(review)
+                group.start_soon(validate)
+        except BaseExceptionGroup as errors:
+            # callers catch what was raised (a sample limit hit in the review...), not a group
+            if len(errors.exceptions) == 1:
+                raise errors.exceptions[0] from None
+            raise
 
         review_result: Review | None = None
         if "review" in outcomes:

@@ -89,6 +89,9 @@ def validate_submission(target: SubmissionTarget | None = None) -> Tool:
 
     Args:
         target: Competition and data dir; by default taken from the running sample.
+
+    Returns:
+        A tool that answers VALID or INVALID with the reason, never a score.
     """
 
     async def execute(path: str = "") -> str:
@@ -112,11 +115,15 @@ def validate_submission(target: SubmissionTarget | None = None) -> Tool:
 
 @tool(name="submit")
 def gated_submit(target: SubmissionTarget | None = None) -> Tool:
-    """``submit`` that refuses (as a tool error, so the agent keeps working) while the
-    graded submission file is missing or invalid.
+    """``submit`` that refuses while the graded submission file is missing or invalid.
+
+    The refusal is a tool error, so the agent keeps working.
 
     Args:
         target: Competition and data dir; by default taken from the running sample.
+
+    Returns:
+        A ``submit`` tool that ends the agent's work only once the submission is valid.
     """
 
     async def execute(summary: str) -> str:
