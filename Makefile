@@ -4,8 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LOG_DIR ?= logs/demo
 # docker/kaggle tests run and skip with a reason where there is no engine or no credentials
-# (pytest's -ra, set in pyproject.toml, lists the reasons); slow ones are left out
-PYTEST_ARGS ?= -m "not slow"
+# (pytest's -ra, set in pyproject.toml, lists the reasons); slow ones are left out; one
+# worker per core (pytest-xdist)
+PYTEST_ARGS ?= -m "not slow" -n auto
 
 .PHONY: demo test lint install install-dev clean
 

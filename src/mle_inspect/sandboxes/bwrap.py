@@ -131,8 +131,10 @@ def holder_command(root: Path, public: Path, description: Path | None = None) ->
         "bwrap",
         "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-        *system_args(),
+        # the empty dirs first: an interpreter that lives under /tmp (a venv in a checkout
+        # there) is bound on top of them, not hidden by them
         "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run", "--dir", "/home",
+        *system_args(),
     ]  # fmt: skip
     args += ["--ro-bind", str(public.resolve(strict=True)), CANONICAL_PATHS.data]
     if description is not None:
