@@ -20,6 +20,6 @@ PY=${PYTHON:-python3}
 "$VENV/bin/python" -m pip install -q --upgrade inspect-ai 2>&1 | grep -v "dependency conflicts\|requires inspect-ai" || true
 "$VENV/bin/python" -c 'import importlib.metadata as m; print("inspect-ai", m.version("inspect-ai"))'
 
-"$VENV/bin/python" -m pytest -q -rs \
+"$VENV/bin/python" -m pytest -q -rs -n auto \
   tests/test_inspect_compat.py \
   tests/solvers

@@ -11,28 +11,15 @@ import io
 import json
 import tarfile
 import zipfile
-import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-BUILDERS: dict[str, Callable[[Path, np.random.Generator], None]] = {}
+from ._synthetic import BUILDERS, build, builder
 
-
-def builder(cid: str):  # noqa: ANN201
-    def register(fn: Callable[[Path, np.random.Generator], None]):  # noqa: ANN202
-        BUILDERS[cid] = fn
-        return fn
-
-    return register
-
-
-def build(cid: str, root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    BUILDERS[cid](root, np.random.default_rng(zlib.crc32(cid.encode())))
-    return root
+# registered with the shared table, so the fake Kaggle client serves these downloads too
+__all__ = ["BUILDERS", "build", "builder"]
 
 
 def _csv(path: Path, frame: pd.DataFrame, **kwargs) -> None:  # noqa: ANN003

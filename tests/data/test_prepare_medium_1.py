@@ -212,7 +212,7 @@ def _md5s(folder: Path) -> set[str]:
 
 
 def test_every_competition_has_a_prepare_hook_and_a_fixture() -> None:
-    assert set(BUILDERS) == set(IDS)
+    assert set(IDS) <= set(BUILDERS)
     for cid in IDS:
         competition = get_competition(cid)
         assert competition.complexity == "medium"

@@ -22,24 +22,13 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from mle_inspect.competitions import all_competitions
 from mle_inspect.scorers import InvalidSubmission, read_submission_csv, score_submission
 
-from .graders import (
-    synth_agreement,
-    synth_classification,
-    synth_fscore,
-    synth_geometry,
-    synth_logloss,
-    synth_ranking,
-    synth_regression,
-    synth_text,
-)
-from .graders.common import csv_roundtrip
+from .graders.synth_all import covered_ids, synth_case
 
 PER_COMPETITION = 128
 FEWER = {  # graders that take 10-30 ms per file (wide files, many AUCs): fewer files
@@ -74,22 +63,9 @@ class Case:
 def _cases() -> dict[str, Case]:
     """Every competition's answers (as the grader loads them) and base submissions."""
     out: dict[str, Case] = {}
-    for cid in synth_classification.BUILDERS:
-        s = synth_classification.make(cid, n=24)
-        out[cid] = Case(csv_roundtrip(s.answers), [s.gold, s.sample])
-    for module in (synth_fscore, synth_agreement, synth_ranking, synth_text):
-        for cid in module.BUILDERS:
-            s = module.build(cid)
-            out[cid] = Case(s.answers, [s.gold, s.sample])
-    for module in (synth_logloss, synth_regression):
-        for cid, builder in module.BUILDERS.items():
-            c = synth_logloss.fresh_case(builder)
-            out[cid] = Case(c.answers, [c.gold, c.sample])
-    for cid in synth_geometry.GENERATORS:
-        g = synth_geometry.make(cid)
-        out[cid] = Case(g.answers, [g.gold, g.sample])
-    qa = synth_geometry.qa(np.random.default_rng(0))
-    out["tensorflow2-question-answering"] = Case(qa.answers, [qa.gold, qa.sample])
+    for cid in covered_ids():
+        case = synth_case(cid, rows=24)
+        out[cid] = Case(case.answers, [case.gold, case.sample])
     return out
 
 
@@ -351,7 +327,7 @@ def test_non_finite_and_huge_labels_in_an_accuracy_competition_are_invalid(value
 def test_whole_numbers_beyond_64_bits_are_invalid_kappa_labels(value: str) -> None:
     """scikit-learn 1.5 found such floats "continuous" (their cast to int overflowed)."""
     cid = "aptos2019-blindness-detection"
-    synth = synth_agreement.build(cid)
+    synth = synth_case(cid)
     header, rows = _to_table(synth.gold)
     rows[2][1] = value
     with pytest.raises(InvalidSubmission, match="whole numbers"):
@@ -359,5 +335,5 @@ def test_whole_numbers_beyond_64_bits_are_invalid_kappa_labels(value: str) -> No
 
 
 def _cases_one(cid: str) -> Case:
-    s = synth_classification.make(cid, n=24)
-    return Case(csv_roundtrip(s.answers), [s.gold, s.sample])
+    case = synth_case(cid, rows=24)
+    return Case(case.answers, [case.gold, case.sample])

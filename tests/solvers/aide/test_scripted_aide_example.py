@@ -30,7 +30,7 @@ def test_the_scripted_aide_example_runs_offline(prepare_demo, tmp_path: Path) ->
         example.scripted_aide(policy, steps=7, data_dir=str(data_dir))
         for policy in ("greedy", "mcts", "evolutionary")
     ]
-    logs = inspect_eval(tasks, log_dir=str(tmp_path), display="none")
+    logs = inspect_eval(tasks, log_dir=str(tmp_path), display="none", max_tasks=3)
     stages: dict[str, set[str]] = {}
     for policy, log in zip(("greedy", "mcts", "evolutionary"), logs, strict=True):
         assert log.status == "success", log.error
