@@ -34,7 +34,9 @@ def test_list_shows_every_demo_competition_as_prepared_and_ready(
     assert "4 competitions in split 'demo'; 4 ready, 4 prepared." in out
 
 
-def test_list_of_all_shows_75_competitions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_of_all_shows_75_competitions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["list", "--split", "all", "--data-dir", str(tmp_path)]) == 0
     assert "75 competitions in split 'all'" in capsys.readouterr().out
 
@@ -76,7 +78,9 @@ def test_grade_names_the_prepare_command_when_answers_are_missing(
     assert "mle-inspect prepare -c demo-digits" in capsys.readouterr().err
 
 
-def test_unknown_competition_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_competition_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["grade", str(tmp_path / "s.csv"), "-c", "demo-digit"])
     assert code == 2
     assert "Did you mean demo-digits" in capsys.readouterr().err

@@ -1,8 +1,9 @@
 """The ReAct agent end to end on a demo competition in the local sandbox, with the scripted
-trajectory of ``mle_inspect.solvers.scripted`` (the one ``examples/scripted_react.py`` shows)."""
+trajectory that ``examples/scripted_react.py`` holds and shows (loaded from that file)."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from inspect_ai.model import (
 )
 
 from mle_inspect.solvers.react import react_agent
-from mle_inspect.solvers.scripted import COMPETITION_ID, STEPS, scripted_outputs
 from tests.solvers.react_support import (
     FakeClock,
     agent_notes,
@@ -29,6 +29,17 @@ from tests.solvers.react_support import (
     scripted_model,
     tool_texts,
     with_distinct_answers,
+)
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "scripted_react.py"
+_spec = importlib.util.spec_from_file_location("scripted_react_example", EXAMPLE)
+assert _spec is not None and _spec.loader is not None
+_example = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_example)
+COMPETITION_ID, STEPS, scripted_outputs = (
+    _example.COMPETITION_ID,
+    _example.STEPS,
+    _example.scripted_outputs,
 )
 
 SECONDS_PER_TURN = 120.0

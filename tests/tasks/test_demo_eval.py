@@ -32,7 +32,9 @@ def scores(log: EvalLog) -> dict[str, dict]:
     return {str(s.id): s.scores["mle_scorer"] for s in log.samples or []}
 
 
-def test_baseline_makes_valid_submissions_that_win_medals(demo_data_dir: Path, tmp_path: Path) -> None:
+def test_baseline_makes_valid_submissions_that_win_medals(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
     log = run(
         mle_bench(competitions=FAST, data_dir=str(demo_data_dir), solver=baseline()), tmp_path
     )
@@ -76,7 +78,9 @@ def do_nothing() -> Solver:
     return solve
 
 
-def test_missing_submission_scores_invalid_not_an_error(demo_data_dir: Path, tmp_path: Path) -> None:
+def test_missing_submission_scores_invalid_not_an_error(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
     log = run(
         mle_bench(competitions="demo-digits", data_dir=str(demo_data_dir), solver=do_nothing()),
         tmp_path,
@@ -97,9 +101,23 @@ def test_inspect_score_regrades_a_log_from_the_kept_submission(
     )
     before = scores(original)["demo-wine-cultivars"]
     result = subprocess.run(
-        [sys.executable, "-m", "inspect_ai", "score", original.location, "--overwrite",
-         "--action", "overwrite", "--scorer", "mle_inspect/mle_scorer", "--display", "none"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "inspect_ai",
+            "score",
+            original.location,
+            "--overwrite",
+            "--action",
+            "overwrite",
+            "--scorer",
+            "mle_inspect/mle_scorer",
+            "--display",
+            "none",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     after = scores(read_eval_log(original.location))["demo-wine-cultivars"]

@@ -60,7 +60,9 @@ def _invalid(logs: list[EvalLog]) -> dict[str, str]:
 def test_every_registered_competition_has_a_public_sample_submission(full_data_dir: Path) -> None:
     assert len(benchmark_ids()) == 82
     for cid in benchmark_ids():
-        relative = agent_sample_submission(get_competition(cid), CompetitionPaths(full_data_dir, cid))
+        relative = agent_sample_submission(
+            get_competition(cid), CompetitionPaths(full_data_dir, cid)
+        )
         assert relative is not None, cid
         assert (full_data_dir / cid / "prepared" / "public" / relative).is_file(), cid
 
@@ -124,9 +126,7 @@ def test_baseline_is_valid_on_all_75_and_the_7_dev_competitions_and_says_its_pat
     logs = _run(baseline(timeout=300), full_data_dir, tmp_path)
     assert sum(len(log.samples or []) for log in logs) == 82
     assert _invalid(logs) == {}
-    paths = {
-        str(s.id): s.metadata["baseline"]["path"] for log in logs for s in log.samples or []
-    }
+    paths = {str(s.id): s.metadata["baseline"]["path"] for log in logs for s in log.samples or []}
     assert set(paths.values()) <= {"model", "fallback", "sample-submission"}
     # the synthetic dirs have no train.csv, so no competition can take the model path
     assert "model" not in paths.values()

@@ -1,5 +1,7 @@
-"""Integrity checks on finished runs (issue 17): the agent's code kept in the log, a
-rule-violation judge and code similarity to public Kaggle kernels.
+"""Integrity checks on finished runs (issue 17).
+
+The agent's code kept in the log, a rule-violation judge and code similarity to public Kaggle
+kernels.
 
 - :func:`export_code` / :class:`CodeExport`: the agent's code, in the sample's store.
 - ``mle_inspect/rule_judge`` (:func:`rule_judge`): MLE-bench's three rule questions asked of

@@ -37,6 +37,8 @@ EXEC_TIMEOUT = 60
 
 
 class ExportedFile(BaseModel):
+    """One file kept in the log: its sandbox path, size and content."""
+
     path: str
     """Path inside the sandbox."""
     size: int
@@ -45,6 +47,8 @@ class ExportedFile(BaseModel):
 
 
 class SkippedFile(BaseModel):
+    """A file left out of the export, with its size and why."""
+
     path: str
     size: int
     reason: str

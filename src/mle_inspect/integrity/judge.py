@@ -1,4 +1,4 @@
-"""``mle_inspect/rule_judge``: a model reads the run and says whether the agent broke the rules.
+r"""``mle_inspect/rule_judge``: a model reads the run and says whether the agent broke the rules.
 
 MLE-bench checks each run with three yes/no questions put to a language model (hand-made
 predictions, a call to another LLM, data or code obtained by unauthorized means). This scorer
@@ -8,7 +8,7 @@ fit the judge's context window. A question is answered yes when any chunk says y
 
 Run it on a finished log without re-running the agent::
 
-    inspect score LOG --scorer mle_inspect/rule_judge --action append \\
+    inspect score LOG --scorer mle_inspect/rule_judge --action append \
         --model-role judge=openai/gpt-4o --overwrite
 
 (``--action append`` keeps the existing scores; ``--overwrite`` writes the log in place;
@@ -155,7 +155,7 @@ def chunk_text(text: str, max_chars: int) -> list[str]:
 
 
 def _parse(completion: str) -> dict[str, tuple[str, str]]:
-    """question id -> (yes/no/unclear, evidence) from the judge's JSON reply."""
+    """Question id -> (yes/no/unclear, evidence) from the judge's JSON reply."""
     found = re.search(r"\{.*\}", completion, re.DOTALL)
     data: Any = None
     if found:
@@ -249,7 +249,7 @@ def rule_judge(chunk_tokens: int | None = None, export: bool = True) -> Scorer:
             f"{key}: {v.answer}: {v.justification}" for key, v in verdicts.items()
         )
         return Score(
-            value=value,  # type: ignore[arg-type]
+            value=value,
             answer="flagged" if flagged else "clean",
             explanation=explanation,
             metadata={

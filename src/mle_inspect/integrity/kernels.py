@@ -39,16 +39,20 @@ class KaggleKernelClient:
         self._client = KaggleApiClient()
 
     def top_kernels(self, competition_id: str, limit: int) -> list[str]:
+        """The refs of the ``limit`` most-voted kernels of a competition."""
         api = self._client._connect()
         kernels = api.kernels_list(competition=competition_id, sort_by="voteCount", page_size=limit)
         return [str(k.ref) for k in kernels or []][:limit]
 
     def pull_kernel(self, ref: str, dest_dir: Path) -> None:
+        """Download one kernel's source into ``dest_dir``."""
         api = self._client._connect()
         api.kernels_pull(ref, path=str(dest_dir))
 
 
 class KernelsResult(BaseModel):
+    """The public kernels gathered for one competition, and where the list came from."""
+
     competition_id: str
     source: str
     """``mlebench kernels.txt`` or ``kaggle most-voted``."""
@@ -58,12 +62,14 @@ class KernelsResult(BaseModel):
 
 
 def kernels_dir(data_dir: Path, competition_id: str) -> Path:
+    """Where a competition's kernels are kept in the data dir."""
     from ..data import competition_paths
 
     return competition_paths(competition_id, data_dir).root / KERNELS_DIR
 
 
 def kernel_file_name(ref: str) -> str:
+    """The file name a kernel ref is saved under (``author/slug`` -> ``author_slug.py``)."""
     author, _, slug = ref.partition("/")
     return f"{author}_{slug}.py"
 

@@ -45,6 +45,8 @@ _FALLBACK = re.compile(
 
 @dataclass(frozen=True)
 class Token:
+    """One normalised token and the line it came from."""
+
     text: str
     line: int
 
@@ -122,6 +124,7 @@ class Fingerprints:
 
     @property
     def hashes(self) -> set[int]:
+        """The set of fingerprint hashes."""
         return set(self.spans)
 
 
@@ -157,6 +160,8 @@ class MatchedFragment(BaseModel):
 
 @dataclass
 class Comparison:
+    """How much of the agent's code one kernel shares, with the matched fragments."""
+
     kernel: str
     shared: int
     jaccard: float
@@ -167,6 +172,7 @@ class Comparison:
 
     @property
     def flagged(self) -> bool:
+        """Whether the overlap is large enough, on enough fingerprints, to flag the run."""
         enough = min(self.agent_fingerprints, self.kernel_fingerprints) >= MIN_FINGERPRINTS
         return enough and self.overlap >= FLAG_OVERLAP
 

@@ -25,6 +25,8 @@ TOP = 5
 
 
 class KernelMatch(BaseModel):
+    """One kernel's overlap with the agent's code, as stored in the score."""
+
     kernel: str
     overlap: float
     jaccard: float
@@ -34,6 +36,8 @@ class KernelMatch(BaseModel):
 
 
 class SimilarityReport(BaseModel):
+    """The similarity scorer's findings for one sample."""
+
     kernels: int
     code_files: int
     max_overlap: float

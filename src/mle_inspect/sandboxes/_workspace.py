@@ -9,11 +9,16 @@ A live run's dir is never touched, and dirs without an owner file are not ours t
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
 from logging import getLogger
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._procs import ProcInfo
 
 logger = getLogger(__name__)
 
@@ -89,9 +94,12 @@ def _kill_uid_of(owner_text: str) -> None:
         if line.startswith("uid=") and line[4:].isdigit():
             uid = int(line[4:])
             if uid != 0 and uid != os.getuid():
-                _procs.kill_until_gone(
-                    lambda procs, uid=uid: {p for p, info in procs.items() if info.uid == uid}
-                )
+                _procs.kill_until_gone(functools.partial(_owned_by, uid=uid))
+
+
+def _owned_by(procs: dict[int, ProcInfo], uid: int) -> set[int]:
+    """The pids among ``procs`` that run as ``uid``."""
+    return {pid for pid, info in procs.items() if info.uid == uid}
 
 
 def _rmtree(path: Path) -> None:

@@ -16,6 +16,7 @@ agent cannot reach the host's files through ``/proc/<pid>/root`` either.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import shutil
@@ -24,7 +25,6 @@ import subprocess
 import sys
 from logging import getLogger
 from pathlib import Path
-from typing import BinaryIO
 
 from .paths import CANONICAL_PATHS
 
@@ -96,7 +96,7 @@ def python_paths() -> list[Path]:
     candidates = {sys.prefix, sys.base_prefix, str(Path(sys.executable).resolve().parent.parent)}
     for prefix in sorted(candidates):
         real = Path(prefix).resolve()
-        if not real.is_dir() or any(real.is_relative_to(d) for d in ("/usr", *paths)):
+        if not real.is_dir() or any(real.is_relative_to(d) for d in (Path("/usr"), *paths)):
             continue
         if real == Path("/"):
             continue
@@ -105,7 +105,7 @@ def python_paths() -> list[Path]:
 
 
 def system_args() -> list[str]:
-    """bwrap arguments showing the system the agent needs, read-only, and nothing else."""
+    """Bwrap arguments showing the system the agent needs, read-only, and nothing else."""
     args: list[str] = []
     for name in SYSTEM_DIRS:
         path = Path(name)
@@ -249,7 +249,7 @@ def _owning_userns(namespace: str) -> int:
         os.close(fd)
 
 
-def _read_json(stream: BinaryIO) -> str:
+def _read_json(stream: io.BufferedReader) -> str:
     """One JSON object from bwrap's info fd (it may stay open: stop at the closing brace)."""
     data = b""
     while not data.rstrip().endswith(b"}"):

@@ -47,6 +47,8 @@ def gpu_count(compose: dict[str, Any]) -> int:
 
 @sandboxenv(name="mle_docker")
 class MleDockerSandbox(DockerSandboxEnvironment):
+    """Inspect's docker sandbox with GPU bookkeeping and the host environment allow-list."""
+
     gpu_ids: tuple[str, ...] = ()
     gpus_requested: int = 0
 

@@ -30,6 +30,7 @@ _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:==\s*([^\s;#]+
 
 
 def default_base_image(profile: str) -> str:
+    """The base image a profile builds on by default."""
     return MLEBENCH_BASE_IMAGE if profile == "mlebench" else DEFAULT_BASE_IMAGE
 
 
@@ -45,8 +46,10 @@ def profile_packages(profile: str = "light") -> dict[str, str | None]:
 
 
 def image_profile(image: str) -> str | None:
-    """The profile an image was built with, read from its default tag
-    (``mle-inspect/agent:full`` -> ``full``); None for any other image."""
+    """The profile an image was built with, read from its default tag; None for any other image.
+
+    ``mle-inspect/agent:full`` gives ``full``.
+    """
     name, _, tag = image.rpartition(":")
     if name == default_tag("light").rpartition(":")[0] and tag in PROFILES:
         return tag
@@ -113,6 +116,7 @@ def describe_packages(profile: str = "light") -> str:
 
 
 def default_tag(profile: str) -> str:
+    """The image tag a profile is built under by default."""
     return f"mle-inspect/agent:{profile}"
 
 
@@ -139,6 +143,7 @@ class ImageBuild(BaseModel):
     no_cache: bool = False
 
     def command(self, docker: str = "docker") -> list[str]:
+        """The ``docker build`` command line for this build."""
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}, not {self.profile!r}")
         args = {

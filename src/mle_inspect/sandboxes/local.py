@@ -103,6 +103,8 @@ _live: set[str] = set()
 
 @sandboxenv(name="mle_local")
 class MleLocalSandbox(LocalSandboxEnvironment):
+    """Inspect's local sandbox with per-sample directories, isolation and cleanup."""
+
     @override
     @classmethod
     def config_deserialize(cls, config: dict[str, Any]) -> BaseModel:
@@ -190,7 +192,7 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         self._workspace = workspace
         # the base class deletes self.directory at cleanup; ours is removed by close()
         self.directory.cleanup()
-        self.directory = _NoDirectory(root)
+        self.directory = _NoDirectory(root)  # type: ignore[assignment]  # has the two members the base uses
         self.root = root
         try:
             self._allot()
@@ -559,8 +561,8 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         if self.config.description_file and path == PurePosixPath(
             f"{self.mle_paths.data}/description.md"
         ):
-            file = Path(self.config.description_file).resolve()
-            return file.parent, Path(file.name)
+            described = Path(self.config.description_file).resolve()
+            return described.parent, Path(described.name)
         for inside, host in bases.items():
             if path.is_relative_to(inside) and path != PurePosixPath(inside):
                 return host, Path(path.relative_to(inside))
@@ -593,7 +595,8 @@ async def _run_killable(
         try:
             if timeout is None:
                 await anyio.sleep_forever()
-            await anyio.sleep(timeout)
+            else:
+                await anyio.sleep(timeout)
             timed_out = True
             while True:  # again until the command returns: it may still be forking
                 await anyio.to_thread.run_sync(kill)
@@ -673,7 +676,7 @@ def _link_data(data: Path, public: Path, description: Path) -> None:
 
 
 def _tree_state(public: Path) -> dict[str, tuple[int, int, int]]:
-    """name -> (size, mtime, mode) of everything under the public dir (links not followed)."""
+    """Name -> (size, mtime, mode) of everything under the public dir (links not followed)."""
     state: dict[str, tuple[int, int, int]] = {}
     top = public.resolve()
     for dirpath, dirnames, filenames in os.walk(top):

@@ -109,6 +109,7 @@ class SandboxOptions(BaseModel):
 
     @property
     def local_image(self) -> bool:
+        """Whether the image is a locally built one (never pulled)."""
         return self.image.startswith(LOCAL_IMAGE_PREFIX)
 
 

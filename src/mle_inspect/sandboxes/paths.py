@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict
 
 
 class SandboxPaths(BaseModel):
+    """Where the agent finds data and writes its submission, code and logs."""
+
     model_config = ConfigDict(frozen=True)
 
     data: str = "/home/data"
@@ -22,6 +24,7 @@ class SandboxPaths(BaseModel):
 
     @property
     def submission_file(self) -> str:
+        """The graded submission file."""
         return f"{self.submission}/submission.csv"
 
     def as_env(self) -> dict[str, str]:

@@ -35,6 +35,7 @@ class ResourceRequest(BaseModel):
 
     @classmethod
     def of(cls, cpus: float | None, memory: str | None, gpus: int = 0) -> ResourceRequest:
+        """A request from the task args (``memory`` such as ``16g``)."""
         return cls(cpus=cpus, memory_bytes=size_bytes(memory) if memory else None, gpus=gpus)
 
     def merge(self, other: ResourceRequest) -> ResourceRequest:
@@ -65,6 +66,7 @@ class Machine(BaseModel):
 
     @property
     def cpus(self) -> float:
+        """CPUs available: the affinity set, capped by a cgroup quota."""
         count = float(len(self.cpu_ids))
         return min(count, self.cpu_quota) if self.cpu_quota else count
 
@@ -94,6 +96,7 @@ def note_request(kind: str, cpus: float | None, memory: str | None, gpus: int = 
 
 
 def requested(kind: str) -> ResourceRequest:
+    """The resources recorded for a sandbox kind (none when nothing was requested)."""
     return _requests.get(kind, ResourceRequest())
 
 
@@ -123,9 +126,9 @@ def _cpu_quota() -> float | None:
     except (OSError, ValueError):
         pass
     try:
-        quota = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").read_text())
-        period = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us").read_text())
-        return quota / period if quota > 0 else None
+        quota_us = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").read_text())
+        period_us = int(Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us").read_text())
+        return quota_us / period_us if quota_us > 0 else None
     except (OSError, ValueError):
         return None
 
@@ -154,8 +157,11 @@ def _memory_bytes() -> int:
 
 
 def gpu_ids() -> tuple[str, ...]:
-    """The GPUs samples may be given: ``$MLE_INSPECT_GPUS``, ``$CUDA_VISIBLE_DEVICES``, or
-    every GPU nvidia-smi lists (none where it is missing)."""
+    """The GPUs samples may be given.
+
+    ``$MLE_INSPECT_GPUS``, ``$CUDA_VISIBLE_DEVICES``, or every GPU nvidia-smi lists (none where it
+    is missing).
+    """
     for name in (GPU_ENV, "CUDA_VISIBLE_DEVICES"):
         value = os.environ.get(name)
         if value is not None:

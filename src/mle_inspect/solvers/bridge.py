@@ -1,4 +1,4 @@
-"""``mle_inspect/bridge_agent``: run any agent program inside the sandbox (issue 17 item 4).
+r"""``mle_inspect/bridge_agent``: run any agent program inside the sandbox (issue 17 item 4).
 
 The program is started with a shell command in the sandbox, as MLE-bench started its agents
 (``start.sh``). Its model calls go to Inspect's agent bridge, a proxy inside the sandbox that
@@ -14,12 +14,13 @@ against the sample's limits. The program finds:
 
 Example::
 
-    inspect eval mle_inspect/lite --model openai/gpt-4o \\
+    inspect eval mle_inspect/lite --model openai/gpt-4o \
         --solver mle_inspect/bridge_agent -S command="python3 /opt/agent/run.py"
 """
 
 from __future__ import annotations
 
+import json
 import shlex
 import socket
 from typing import Any
@@ -128,7 +129,8 @@ def bridge_agent(
         if final.output.completion or final.output.choices:
             state.output = final.output
         else:
-            state.output = ModelOutput.from_content(model="bridge", content=_summary(run))
+            summary = json.dumps(_summary(run), indent=2)
+            state.output = ModelOutput.from_content(model="bridge", content=summary)
         return state
 
     return solve

@@ -139,8 +139,10 @@ def react_agent(
 
 
 def _logged_refusals(submit: Tool) -> Tool:
-    """``submit`` whose refusals also appear in the transcript as an info event, so the
-    viewer shows the reason next to the bare tool card."""
+    """``submit`` whose refusals also appear in the transcript as an info event.
+
+    The viewer then shows the reason next to the bare tool card.
+    """
     from inspect_ai.log import transcript
 
     definition = ToolDef(submit)
@@ -158,8 +160,10 @@ def _logged_refusals(submit: Tool) -> Tool:
 
 
 def _tagged(text: str, kinds: list[str], budget: Budget) -> ChatMessageUser:
-    """A user message marked as the agent's own, with the reading it reports (scalars only,
-    so the viewer shows plain values rather than collapsed arrays)."""
+    """A user message marked as the agent's own, with the reading it reports.
+
+    Scalars only, so the viewer shows plain values rather than collapsed arrays.
+    """
     return ChatMessageUser(
         content=text,
         metadata={

@@ -1,5 +1,7 @@
-"""Task setup step, before any solver runs: record the sample's hardware and fit the
-instructions to the sandbox's real paths."""
+"""Task setup step, before any solver runs.
+
+Record the sample's hardware and fit the instructions to the sandbox's real paths.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +20,11 @@ logger = getLogger(__name__)
 
 @solver
 def resolve_sandbox_paths() -> Solver:
-    """Record the sample's hardware in its metadata (``hardware``), then rewrite canonical
-    paths (``/home/data`` ...) in user messages for local sandboxes."""
+    """Record the sample's hardware, then fit paths in user messages to local sandboxes.
+
+    The hardware goes in the metadata (``hardware``); canonical paths (``/home/data`` ...) are
+    rewritten.
+    """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         state.metadata["hardware"] = await measure_hardware()
@@ -35,8 +40,11 @@ def resolve_sandbox_paths() -> Solver:
 
 
 async def provide_agent_files(state: TaskState, paths: SandboxPaths) -> None:
-    """Put the instructions (``/home/instructions.txt``) and the ``validate_submission``
-    command into the sandbox, for agents that start from a shell (issue 17 item 4)."""
+    """Put the instructions and the ``validate_submission`` command into the sandbox.
+
+    The instructions go to ``/home/instructions.txt``, for agents that start from a shell (issue 17
+    item 4).
+    """
     from ..solvers.validate_command import (
         agent_home,
         install_validate_command,

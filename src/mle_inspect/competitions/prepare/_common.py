@@ -13,10 +13,12 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
+
+T = TypeVar("T")
 
 SEED = 0
 """Every MLE-bench split uses random_state=0."""
@@ -112,7 +114,18 @@ def copy_files(pairs: Iterable[tuple[Path, Path]]) -> int:
 def expect(condition: bool, message: str) -> None:
     """The original's sanity assertions, kept as real errors (asserts vanish under -O)."""
     if not condition:
-        raise ValueError(f"prepare check failed: {message}")
+        raise _check_failed(message)
+
+
+def present(value: T | None, message: str) -> T:
+    """``value``, checked not to be None as :func:`expect` checks a condition."""
+    if value is None:
+        raise _check_failed(message)
+    return value
+
+
+def _check_failed(message: str) -> ValueError:
+    return ValueError(f"prepare check failed: {message}")
 
 
 def zip_members(

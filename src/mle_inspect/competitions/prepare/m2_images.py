@@ -17,6 +17,7 @@ from ..._extras import install_hint
 from ._common import (
     expect,
     need,
+    present,
     read_csv,
     split,
     unpack,
@@ -49,6 +50,7 @@ def _copy_images(source: Path, target: Path, names: Any, suffix: str = "") -> in
 
 
 def petfinder_pawpularity_score(raw: Path, public: Path, private: Path) -> None:
+    """Split the pets 90/10 and place each one's image under train or test."""
     import numpy as np
 
     frame = read_csv(need(raw / "train.csv"))
@@ -362,10 +364,11 @@ def uw_madison_gi_tract_image_segmentation(raw: Path, public: Path, private: Pat
                 fields = path.stem.split("_")
                 table.setdefault(fields[1], []).append((int(fields[2]), int(fields[3])))
             sizes[(case, day)] = {k: v[0] for k, v in table.items() if len(v) == 1}
-        found = sizes[(case, day)].get(piece)
-        expect(found is not None, f"exactly one scan for {case}_{day} slice {piece}")
-        widths.append(found[0])  # type: ignore[index]
-        heights.append(found[1])  # type: ignore[index]
+        width, height = present(
+            sizes[(case, day)].get(piece), f"exactly one scan for {case}_{day} slice {piece}"
+        )
+        widths.append(width)
+        heights.append(height)
     if len(test):  # set row by row in MLE-bench: a float column, NaN-initialised
         test["image_width"] = np.asarray(widths, dtype="float64")
         test["image_height"] = np.asarray(heights, dtype="float64")

@@ -46,10 +46,12 @@ ESSAY_SCORES = (1, 7)
 
 
 def tweet_sentiment_extraction(raw: Path, public: Path, private: Path) -> None:
+    """Split Kaggle's train table into train and held-out test."""
     run_table_split(TWEET_SENTIMENT, raw, public, private)
 
 
 def us_patent_phrase_to_phrase_matching(raw: Path, public: Path, private: Path) -> None:
+    """Split Kaggle's train table into train and held-out test."""
     run_table_split(US_PATENT, raw, public, private)
 
 

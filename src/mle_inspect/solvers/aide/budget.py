@@ -12,6 +12,21 @@ from collections.abc import Callable
 
 
 class Budget:
+    """Steps, time and tokens left to the search, and the time each script may run.
+
+    Args:
+        max_steps: Nodes to make at most.
+        time_limit: Seconds for the whole search (None: only the sample's limit).
+        token_limit: Model tokens for the whole search (None: only the sample's limit).
+        reserve_seconds: Time kept back to re-validate and promote submissions at the end
+            (None: a share of the time available).
+        exec_timeout: Seconds a script may run at most.
+        min_exec_timeout: Shortest timeout a script gets; the search stops when less is left.
+        clock: Monotonic clock, injectable for tests.
+        sample_time_left: Seconds the sample has left (None: no limit).
+        sample_tokens_left: Tokens the sample has left (None: no limit).
+    """
+
     def __init__(
         self,
         max_steps: int,
@@ -43,6 +58,7 @@ class Budget:
         self.reserve = reserve_seconds
 
     def time_left(self) -> float | None:
+        """Seconds left: the smaller of the search's and the sample's (None: unlimited)."""
         left = [self.sample_time_left()]
         if self.time_limit is not None:
             left.append(self.time_limit - (self.clock() - self.start))
@@ -50,6 +66,7 @@ class Budget:
         return min(known) if known else None
 
     def tokens_left(self) -> float | None:
+        """Tokens left: the smaller of the search's and the sample's (None: unlimited)."""
         left = [self.sample_tokens_left()]
         if self.token_limit is not None:
             left.append(self.token_limit - self.tokens)
@@ -57,6 +74,7 @@ class Budget:
         return min(known) if known else None
 
     def record_node(self, tokens: int) -> None:
+        """Count one more node and the tokens it used."""
         self.steps += 1
         self.tokens += tokens
         self.max_node_tokens = max(self.max_node_tokens, tokens)

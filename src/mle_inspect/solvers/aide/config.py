@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict
 
 
 class AideConfig(BaseModel):
+    """The AIDE solver's settings (the original AIDE's defaults); unknown keys are errors."""
+
     model_config = ConfigDict(extra="forbid")
 
     steps: int = 100

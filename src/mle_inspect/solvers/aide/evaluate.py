@@ -34,6 +34,8 @@ def parse_metric(lines: list[str] | str, tag: str) -> float | None:
 
 
 class Review(BaseModel):
+    """The reviewer's verdict on one run, as its forced tool call gives it."""
+
     summary: str = ""
     metric: float | None = None
     is_bug: bool | None = None
@@ -64,28 +66,29 @@ def metric_in_output(metric: float, output: str) -> bool:
 def review_tool_info() -> Any:
     """The tool the reviewer is forced to call."""
     from inspect_ai.tool import ToolInfo, ToolParams
+    from inspect_ai.util import JSONSchema
 
     return ToolInfo(
         name=REVIEW_TOOL,
         description="Record your review of one run of a solution script.",
         parameters=ToolParams(
             properties={
-                "summary": {
-                    "type": "string",
-                    "description": "What the run did and showed, and what went wrong if "
+                "summary": JSONSchema(
+                    type="string",
+                    description="What the run did and showed, and what went wrong if "
                     "anything did, in a few sentences.",
-                },
-                "is_bug": {
-                    "type": "boolean",
-                    "description": "true if the output shows that the run failed or has a "
+                ),
+                "is_bug": JSONSchema(
+                    type="boolean",
+                    description="true if the output shows that the run failed or has a "
                     "bug (an error, a wrong or leaking validation, no submission written), "
                     "otherwise false.",
-                },
-                "metric": {
-                    "type": ["number", "null"],
-                    "description": "The validation score the output reports, copied from the "
+                ),
+                "metric": JSONSchema(
+                    type=["number", "null"],
+                    description="The validation score the output reports, copied from the "
                     "output; null if it reports none.",
-                },
+                ),
             },
             required=["summary", "is_bug", "metric"],
         ),
@@ -110,6 +113,8 @@ def parse_review(arguments: dict[str, Any]) -> Review:
 
 
 class Verdict(BaseModel):
+    """Whether a node is buggy, why, and who said so."""
+
     buggy: bool
     reason: str | None = None
     source: Literal["code", "reviewer"] | None = None
@@ -123,8 +128,10 @@ def judge(
     validator_message: str,
     review: Review | None = None,
 ) -> Verdict:
-    """A node is buggy on the first of these that applies, in this order: the harness's
-    checks (exit status, timeout, metric, submission), then the reviewer's ``is_bug``."""
+    """Whether a node is buggy: the first of these checks that applies, in this order.
+
+    The harness's checks (exit status, timeout, metric, submission), then the reviewer's ``is_bug``.
+    """
     reason = _code_bug(run, metric, valid, validator_message)
     if reason is not None:
         return Verdict(buggy=True, reason=reason, source="code")

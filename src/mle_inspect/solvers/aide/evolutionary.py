@@ -1,5 +1,7 @@
-"""An evolutionary search over the journal: a population of the best working nodes, bred by
-improve (mutation) and crossover, with tournament or fitness-proportional selection.
+"""An evolutionary search over the journal.
+
+A population of the best working nodes, bred by improve (mutation) and crossover, with tournament or
+fitness-proportional selection.
 
 The first ``num_drafts`` drafts seed the population; buggy leaves are debugged with
 ``debug_prob`` as in the greedy policy. Fitness is the normalised validation metric
@@ -16,6 +18,8 @@ from .policy import Action, PolicySettings, describe
 
 
 class EvolutionaryPolicy(PolicySettings):
+    """Population-based search: improve (mutation) and crossover of selected parents."""
+
     population_size: int = 8
     """The best working nodes that may be parents."""
     selection: Literal["tournament", "fitness"] = "tournament"
@@ -46,6 +50,7 @@ class EvolutionaryPolicy(PolicySettings):
         return chosen, f"fitness-proportional pick of {describe(chosen)} (p={share:.2f})"
 
     def next_action(self, journal: Journal, rng: random.Random) -> Action:
+        """Initial drafts, a debug now and then, else crossover or improve of selected parents."""
         if (action := self.initial_draft(journal)) is not None:
             return action
         crossover_draw = rng.random()

@@ -22,6 +22,8 @@ class ExtractionError(ValueError):
 
 
 class Extracted(BaseModel):
+    """The plan and the Python script taken from one coder response."""
+
     plan: str
     code: str
 

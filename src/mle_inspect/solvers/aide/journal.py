@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 Stage = Literal["draft", "debug", "improve", "crossover"]
+
+
+@dataclass(frozen=True)
+class DirectedMetric:
+    """A metric value with its direction, so comparing two needs no ``lower_is_better`` flag."""
+
+    value: float
+    lower_is_better: bool
+
+    @property
+    def gain(self) -> float:
+        """The value turned so that higher is always better (``-value`` when lower is better)."""
+        return -self.value if self.lower_is_better else self.value
+
+    def beats(self, other: DirectedMetric) -> bool:
+        """Whether this metric is strictly better than ``other`` (a tie does not beat)."""
+        return self.gain > other.gain
 
 
 class Node(BaseModel):
@@ -46,6 +64,10 @@ class Node(BaseModel):
     """Number of consecutive debug steps that led to this node (0 unless it is a debug node)."""
     tokens: int = 0
 
+    def directed_metric(self) -> DirectedMetric | None:
+        """The metric with the competition's direction; None while the node has none."""
+        return None if self.metric is None else DirectedMetric(self.metric, self.lower_is_better)
+
     @property
     def working(self) -> bool:
         """A node the search may build on: it ran, reported a finite metric and a valid submission."""
@@ -64,7 +86,7 @@ def step_name(
 
 def better(a: float, b: float, lower_is_better: bool) -> bool:
     """Whether metric ``a`` beats ``b`` in the competition's direction (ties do not)."""
-    return a < b if lower_is_better else a > b
+    return DirectedMetric(a, lower_is_better).beats(DirectedMetric(b, lower_is_better))
 
 
 class Journal(BaseModel):
@@ -73,11 +95,27 @@ class Journal(BaseModel):
     nodes: list[Node] = Field(default_factory=list)
 
     def add(self, node: Node) -> None:
+        """Append a node; its id must be the next step.
+
+        Args:
+            node: The node just made, with ``id`` equal to the number of nodes so far.
+
+        Raises:
+            ValueError: The id is not the next step.
+        """
         if node.id != len(self.nodes):
             raise ValueError(f"node id {node.id} is not the next step ({len(self.nodes)})")
         self.nodes.append(node)
 
     def get(self, node_id: int) -> Node:
+        """The node made at step ``node_id``.
+
+        Args:
+            node_id: The node's id (its position in the journal).
+
+        Returns:
+            The node.
+        """
         return self.nodes[node_id]
 
     def drafts(self) -> list[Node]:
@@ -119,28 +157,34 @@ class Journal(BaseModel):
 
     def ranked(self) -> list[Node]:
         """Working nodes, best first; ties keep the earlier node first."""
-        working = [n for n in self.nodes if n.working]
-        if not working:
-            return []
-        lower = working[0].lower_is_better
-        return sorted(working, key=lambda n: ((n.metric if lower else -n.metric), n.id))  # type: ignore[operator]
+        return [node for _, node in sorted(self._gains(), key=lambda pair: (-pair[0], pair[1].id))]
+
+    def _gains(self) -> list[tuple[float, Node]]:
+        """(gain, node) of every working node, in the order they were made."""
+        return [
+            (metric.gain, n)
+            for n in self.nodes
+            if n.working and (metric := n.directed_metric()) is not None
+        ]
 
     def values(self) -> list[float]:
-        """Each node's value in [0, 1], normalised within this task: the worst working metric
-        so far is 0, the best 1 (all 1 while they are equal); buggy nodes are 0."""
-        working = [n for n in self.nodes if n.working]
-        if not working:
-            return [0.0] * len(self.nodes)
-        lower = working[0].lower_is_better
-        scores = [-n.metric if lower else n.metric for n in working]  # type: ignore[operator]
-        low, high = min(scores), max(scores)
-        span = high - low
+        """Each node's value in [0, 1], normalised within this task.
+
+        The worst working metric so far is 0, the best 1 (all 1 while they are equal); buggy nodes
+        are 0.
+        """
+        gains = self._gains()
         values = [0.0] * len(self.nodes)
-        for node, score in zip(working, scores, strict=True):
-            values[node.id] = (score - low) / span if span > 0 else 1.0
+        if not gains:
+            return values
+        low, high = min(g for g, _ in gains), max(g for g, _ in gains)
+        span = high - low
+        for gain, node in gains:
+            values[node.id] = (gain - low) / span if span > 0 else 1.0
         return values
 
     def best(self) -> Node | None:
+        """The best working node (the first made among equals); None while none works."""
         ranked = self.ranked()
         return ranked[0] if ranked else None
 

@@ -20,6 +20,8 @@ from .policy import Action, PolicySettings
 
 
 class MctsPolicy(PolicySettings):
+    """Monte Carlo tree search over the journal, with UCT selection."""
+
     uct_c: float = 1.0
     """Exploration constant of UCT."""
     max_children: int = 3
@@ -35,6 +37,7 @@ class MctsPolicy(PolicySettings):
         return n_children < self.max_children
 
     def next_action(self, journal: Journal, rng: random.Random) -> Action:
+        """Initial drafts, a debug now and then, else improve the node UCT selects."""
         nodes = journal.nodes
         values = journal.values()
         count = [1] * len(nodes)

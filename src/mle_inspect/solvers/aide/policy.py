@@ -22,6 +22,8 @@ from .journal import Journal, Node, Stage
 
 
 class Action(BaseModel):
+    """One search step to take: its stage, the parent(s) and why."""
+
     model_config = ConfigDict(frozen=True)
 
     stage: Stage
@@ -32,7 +34,11 @@ class Action(BaseModel):
 
 
 class SearchPolicy(Protocol):
-    def next_action(self, journal: Journal, rng: random.Random) -> Action: ...
+    """Chooses the next step from the journal so far."""
+
+    def next_action(self, journal: Journal, rng: random.Random) -> Action:
+        """The next step; random draws come from ``rng`` only, so a seed replays the search."""
+        ...
 
 
 class PolicySettings(BaseModel):
@@ -42,7 +48,12 @@ class PolicySettings(BaseModel):
     debug_prob: float = 0.5
     max_debug_depth: int = 3
 
+    def next_action(self, journal: Journal, rng: random.Random) -> Action:
+        """The next step; each policy (a subclass registered in ``POLICIES``) defines it."""
+        raise NotImplementedError(f"{type(self).__name__} does not choose steps")
+
     def initial_draft(self, journal: Journal) -> Action | None:
+        """A draft while fewer than ``num_drafts`` have been made, else None."""
         made = len(journal.drafts())
         if made < self.num_drafts:
             return Action(stage="draft", reason=f"initial drafts: {made} of {self.num_drafts} made")
@@ -67,15 +78,20 @@ class PolicySettings(BaseModel):
 
 
 def describe(node: Node) -> str:
+    """``node 3 (metric 0.91)``: how reasons name a node."""
     metric = "no metric" if node.metric is None else f"metric {node.metric:.6g}"
     return f"node {node.id} ({metric})"
 
 
 class GreedyPolicy(PolicySettings):
-    """The original AIDE: draft a few solutions, sometimes debug a broken leaf, otherwise
-    improve the best node (drafting again while nothing works)."""
+    """The original AIDE's policy.
+
+    Draft a few solutions, sometimes debug a broken leaf, otherwise improve the best node (drafting
+    again while nothing works).
+    """
 
     def next_action(self, journal: Journal, rng: random.Random) -> Action:
+        """Initial drafts, a debug now and then, else improve the best node."""
         if (action := self.initial_draft(journal)) is not None:
             return action
         # always draw, so the sequence of random numbers does not depend on the journal's state

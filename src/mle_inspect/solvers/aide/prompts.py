@@ -46,6 +46,7 @@ class TaskContext(BaseModel):
 
     @property
     def direction(self) -> str:
+        """``lower`` or ``higher``: which way the metric improves."""
         return "lower" if self.lower_is_better else "higher"
 
 
@@ -160,6 +161,7 @@ def _node_report(node: Node, title: str) -> str:
 
 
 def draft_prompt(ctx: TaskContext, journal: Journal, budget: str, timeout: int) -> str:
+    """The coder's prompt for a new draft, listing earlier drafts' plans to avoid repeats."""
     earlier = [n for n in journal.drafts()]
     listing = (
         "\n".join(f"- node {n.id}: {n.plan or '(no plan)'}" for n in earlier)
@@ -181,6 +183,7 @@ Earlier drafts:
 def improve_prompt(
     ctx: TaskContext, journal: Journal, parent: Node, budget: str, timeout: int
 ) -> str:
+    """The coder's prompt to improve ``parent`` in one focused change."""
     return f"""{_header("improve", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
 # Your job
 Improve the solution below with ONE atomic change (for example one new feature group, one \
@@ -195,8 +198,11 @@ of the script as it is.
 def debug_prompt(
     ctx: TaskContext, journal: Journal, parent: Node, budget: str, timeout: int
 ) -> str:
-    """Fix ``parent``; a parent without code (no usable response) is shown with the code of
-    its nearest ancestor that has some (the search redrafts when there is none)."""
+    """The coder's prompt to fix ``parent``.
+
+    A parent without code (no usable response) is shown with the code of its nearest ancestor that
+    has some (the search redrafts when there is none).
+    """
     chain = [n for n in journal.debug_chain(parent)[:-1] if n.code.strip()]
     history = (
         "\n\n".join(_node_report(n, "Earlier attempt") for n in chain)
@@ -227,6 +233,7 @@ change nothing else.
 def crossover_prompt(
     ctx: TaskContext, journal: Journal, first: Node, second: Node, budget: str, timeout: int
 ) -> str:
+    """The coder's prompt to combine two working solutions into one."""
     return f"""{_header("crossover", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
 # Your job
 Combine the two working solutions below into one script that keeps the strongest parts of \
@@ -241,6 +248,7 @@ models), so it should score better than either.
 
 
 def review_prompt(ctx: TaskContext, node: Node) -> str:
+    """The reviewer's prompt: the node's code, its run and its output."""
     output = _clip(node.output)
     status = "timed out" if node.timed_out else f"exit status {node.exit_code}"
     return f"""\

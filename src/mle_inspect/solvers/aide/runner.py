@@ -23,6 +23,8 @@ BODY_LINE = "__AIDE_OUTPUT__"
 
 
 class RunResult(BaseModel):
+    """What running one node's script did."""
+
     exit_code: int | None
     timed_out: bool
     exec_time: float
@@ -41,7 +43,11 @@ class SandboxFacts(BaseModel):
 
 
 class Workspace(Protocol):
-    async def run(self, node_id: int, code: str, timeout: int) -> RunResult: ...
+    """Where node scripts run and their submissions live (the sandbox, or a fake in tests)."""
+
+    async def run(self, node_id: int, code: str, timeout: int) -> RunResult:
+        """Run the node's script with a timeout; never raises for the script's own failure."""
+        ...
 
     def submission_path(self, node_id: int) -> str:
         """Where the node's script writes its submission (a sandbox path)."""
@@ -104,6 +110,7 @@ class SandboxWorkspace:
         self.max_context_chars = max_context_chars
 
     def node_dir(self, node_id: int) -> str:
+        """The node's own directory in the sandbox workspace."""
         return f"{self.root}/node-{node_id:03d}"
 
     async def facts(self, preview_chars: int | None) -> SandboxFacts:
@@ -140,6 +147,7 @@ class SandboxWorkspace:
         )
 
     async def run(self, node_id: int, code: str, timeout: int) -> RunResult:
+        """Run the node's script in the sandbox, its output trimmed to head and tail."""
         from inspect_ai.util import sandbox
 
         script = self.run_script(node_id, timeout)
@@ -161,8 +169,10 @@ class SandboxWorkspace:
         )
 
     def run_script(self, node_id: int, timeout: int) -> str:
-        """The bash script that saves its stdin as the node's ``solution.py``, runs it and
-        reports on it."""
+        """The bash script that runs the node's script and reports on it.
+
+        It saves its stdin as the node's ``solution.py`` first.
+        """
         return _RUN_SCRIPT.format(
             dir=shlex.quote(self.node_dir(node_id)),
             grace=self.grace,
@@ -178,9 +188,11 @@ class SandboxWorkspace:
         )
 
     def submission_path(self, node_id: int) -> str:
+        """Where the node's script writes its submission (a sandbox path)."""
         return f"{self.node_dir(node_id)}/submission.csv"
 
     async def promote(self, node_id: int) -> None:
+        """Copy the node's submission and code to the graded places (atomically)."""
         from inspect_ai.util import sandbox
 
         q = shlex.quote
@@ -197,6 +209,7 @@ class SandboxWorkspace:
             raise RuntimeError(f"could not copy node {node_id}'s submission: {result.stderr}")
 
     def final_path(self) -> str:
+        """The submission that will be graded (a sandbox path)."""
         return self.paths.submission_file
 
 

@@ -11,6 +11,7 @@ import contextlib
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import anyio
@@ -38,16 +39,26 @@ Chat = list[tuple[Role, str]]
 
 
 class Reply(BaseModel):
+    """One model response and the tokens it cost."""
+
     text: str
     tokens: int = 0
 
 
 class Coder(Protocol):
-    async def __call__(self, chat: Chat) -> Reply: ...
+    """The coder model: writes plans and scripts."""
+
+    async def __call__(self, chat: Chat) -> Reply:
+        """Answer the chat so far."""
+        ...
 
 
 class Reviewer(Protocol):
-    async def __call__(self, system: str, prompt: str) -> tuple[Review, int]: ...
+    """The reviewer model: judges one run (summary, bug, metric)."""
+
+    async def __call__(self, system: str, prompt: str) -> tuple[Review, int]:
+        """Review a run; returns the review and the tokens it cost."""
+        ...
 
 
 Validator = Callable[[str], Awaitable[tuple[bool, str]]]
@@ -60,13 +71,26 @@ class Hooks:
 
     @contextlib.asynccontextmanager
     async def node_span(self, name: str) -> AsyncIterator[None]:
+        """Wrap the making of one node (the solver opens a transcript span)."""
         yield
 
     def node_done(self, node: Node, journal: Journal, is_new_best: bool) -> None:
+        """Called once a node is in the journal (the solver writes its card)."""
         pass
 
 
+@dataclass
+class _Outcomes:
+    """What the review and the submission check of one node returned (filled side by side)."""
+
+    review: tuple[Review, int] | None = None
+    review_time: float = 0.0
+    check: tuple[bool, str] = (False, "the submission was not checked")
+
+
 class FinalOutcome(BaseModel):
+    """The submission in place when the search ends."""
+
     node_id: int | None
     """Node whose submission is in place at the end (None: no valid submission)."""
     valid: bool
@@ -76,6 +100,26 @@ class FinalOutcome(BaseModel):
 
 
 class AideSearch:
+    """AIDE's tree search: each step drafts, debugs, improves or crosses scripts.
+
+    Every node is a complete script, run in the workspace and reviewed; the policy picks the
+    next step from the journal. Models, sandbox, validator and clock are injected, so the
+    search runs without Inspect in tests.
+
+    Args:
+        ctx: What the prompts say about the competition and the sandbox.
+        policy: Chooses each step (greedy, MCTS, evolutionary...).
+        budget: Steps, time and tokens left; the search stops when it runs out.
+        workspace: Runs node scripts and places the final submission.
+        coder: The model that writes plans and scripts.
+        reviewer: The model that reviews each run (None: no review).
+        validator: Checks a submission at a sandbox path (never scores it).
+        seed: Seed of the policy's random draws.
+        extraction_retries: Extra tries when a response holds no usable script.
+        hooks: Viewer hooks (spans and node cards); the default does nothing.
+        clock: Monotonic clock, injectable for tests.
+    """
+
     def __init__(
         self,
         ctx: TaskContext,
@@ -113,8 +157,11 @@ class AideSearch:
         return self.journal
 
     def next_action(self) -> Action:
-        """The policy's action; a debug of a node with no code anywhere up its line (no
-        usable response from the first draft on) becomes a fresh draft."""
+        """The policy's action, or a fresh draft where a debug would have no code to fix.
+
+        That is a debug of a node with no code anywhere up its line (no usable response from the
+        first draft on).
+        """
         action = self.policy.next_action(self.journal, self.rng)
         if action.stage == "debug" and action.parent_id is not None:
             if self.journal.code_source(self.journal.get(action.parent_id)) is None:
@@ -126,6 +173,7 @@ class AideSearch:
         return action
 
     async def step(self) -> Node:
+        """Choose and make one node, add it to the journal and tell the hooks."""
         action = self.next_action()
         node_id = len(self.journal.nodes)
         name = step_name(node_id, action.stage, action.parent_id, action.other_parent_id)
@@ -223,19 +271,19 @@ class AideSearch:
         node.metric_source = "tag" if metric is not None else None
 
         # the review and the submission check are independent: run them side by side
-        outcomes: dict[str, object] = {}
+        outcomes = _Outcomes()
 
         async def review() -> None:
             if self.reviewer is not None:
                 started = self.clock()
-                outcomes["review"] = await self.reviewer(
+                outcomes.review = await self.reviewer(
                     REVIEWER_SYSTEM, review_prompt(self.ctx, node)
                 )
-                outcomes["review_time"] = self.clock() - started
+                outcomes.review_time = self.clock() - started
 
         async def validate() -> None:
             # streamed by the validator: a huge or odd file is a verdict, not a crash
-            outcomes["check"] = await self.validator(self.workspace.submission_path(node_id))
+            outcomes.check = await self.validator(self.workspace.submission_path(node_id))
 
         try:
             async with anyio.create_task_group() as group:
@@ -248,9 +296,9 @@ class AideSearch:
             raise
 
         review_result: Review | None = None
-        if "review" in outcomes:
-            review_result, review_tokens = outcomes["review"]  # type: ignore[misc]
-            node.model_time += outcomes["review_time"]  # type: ignore[operator]
+        if outcomes.review is not None:
+            review_result, review_tokens = outcomes.review
+            node.model_time += outcomes.review_time
             node.tokens += review_tokens
             node.analysis = review_result.summary
             # the reviewer's number counts only where the output shows it (no made-up metric)
@@ -262,7 +310,7 @@ class AideSearch:
                 metric, node.metric_source = review_result.metric, "reviewer"
         node.metric = metric
 
-        valid, message = outcomes["check"]  # type: ignore[misc]
+        valid, message = outcomes.check
         node.valid_submission, node.validator_message = valid, message
         verdict = judge(run, metric, valid, message, review_result)
         node.buggy, node.bug_reason, node.bug_source = verdict.buggy, verdict.reason, verdict.source
