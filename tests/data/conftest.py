@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from mle_inspect.competitions import get_competition
+from mle_inspect.data import competition_paths, prepare_competition
 from mle_inspect.data.kaggle import RulesNotAccepted
 
 from ._synthetic import build, zip_tree
@@ -79,3 +82,23 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
     return tmp_path / "home"
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory, session_kaggle) -> Callable[[str], Path]:  # noqa: ANN001
+    """Each competition prepared once per session through the whole pipeline: the fake
+    download of its synthetic raw data, extraction, its prepare hook (the medium tests
+    override this with a direct call of the hook)."""
+    done: dict[str, Path] = {}
+
+    def get(cid: str) -> Path:
+        if cid not in done:
+            root = tmp_path_factory.mktemp("data")
+            paths = competition_paths(cid, root)
+            prepare_competition(
+                get_competition(cid), paths, client=session_kaggle, skip_verify=True
+            )
+            done[cid] = paths.prepared
+        return done[cid]
+
+    return get

@@ -127,24 +127,6 @@ ID_COLUMNS: dict[str, tuple[str, str, bool]] = {
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory, session_kaggle) -> Callable[[str], Path]:  # noqa: ANN001
-    """Each competition prepared once, through the whole pipeline (fake download, extract)."""
-    done: dict[str, Path] = {}
-
-    def get(cid: str) -> Path:
-        if cid not in done:
-            root = tmp_path_factory.mktemp("high")
-            paths = competition_paths(cid, root)
-            prepare_competition(
-                get_competition(cid), paths, client=session_kaggle, skip_verify=True
-            )
-            done[cid] = paths.prepared
-        return done[cid]
-
-    return get
-
-
-@pytest.fixture(scope="module")
 def raw_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """The synthetic raw download of a competition, rebuilt from the same seed."""
     done: dict[str, Path] = {}

@@ -11,7 +11,6 @@ import io
 import os
 import warnings
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -199,24 +198,6 @@ NEEDS_7Z = pytest.mark.skipif(
 def _params(ids: list[str]) -> list:
     marks = {c: [pytest.mark.slow] for c in SLOW} | {"invasive-species-monitoring": [NEEDS_7Z]}
     return [pytest.param(c, marks=marks.get(c, [])) for c in ids]
-
-
-@pytest.fixture(scope="session")
-def prepared(tmp_path_factory: pytest.TempPathFactory, session_kaggle) -> Callable[[str], Path]:  # noqa: ANN001
-    """Each competition prepared once per session from its synthetic download."""
-    done: dict[str, Path] = {}
-
-    def get(cid: str) -> Path:
-        if cid not in done:
-            root = tmp_path_factory.mktemp("data")
-            paths = competition_paths(cid, root)
-            prepare_competition(
-                get_competition(cid), paths, client=session_kaggle, skip_verify=True
-            )
-            done[cid] = paths.prepared
-        return done[cid]
-
-    return get
 
 
 def _digests(prepared_dir: Path) -> dict[str, str]:

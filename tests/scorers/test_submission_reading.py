@@ -6,6 +6,7 @@ bubblewrap where it works), one attack per epoch so a single demo competition is
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import signal
@@ -16,7 +17,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import sandbox
+from inspect_ai.util import Store, sandbox
 
 from mle_inspect.competitions import get_competition
 from mle_inspect.data import competition_paths, prepare_competition
@@ -257,3 +258,23 @@ def test_the_submission_graded_is_the_one_at_the_time_limit(
     assert halted == [True]
     score = sample.scores["mle_scorer"]
     assert score.value["valid_submission"] == 1.0, score.explanation
+
+
+def test_tampered_public_data_is_a_failed_attempt_not_a_sample_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without bubblewrap the halt reports a changed public dir; the sample still scores."""
+    from mle_inspect.sandboxes import lifecycle
+    from mle_inspect.scorers import scorer as scorer_module
+
+    async def tampered(environment: object) -> None:
+        raise lifecycle.DataTampered("public/description.md changed during the sample")
+
+    monkeypatch.setattr(lifecycle, "halt_agent", tampered)
+    kept = scorer_module.KeptSubmission(store=Store())
+    report = asyncio.run(
+        scorer_module._grade_live("demo-wine-cultivars", object(), kept, tmp_path)  # type: ignore[arg-type]
+    )
+    assert report.valid_submission is False and report.percentile == 0.0
+    assert "changed the shared public data" in report.message
+    assert "description.md" in report.message

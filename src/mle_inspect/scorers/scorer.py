@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from inspect_ai.util import SandboxEnvironment
 
     from ._submission_io import FetchedSubmission
+
+logger = logging.getLogger(__name__)
 
 SCORE_KEYS = (
     "valid_submission",
@@ -208,11 +211,16 @@ async def _grade_live(
     import anyio
 
     from ..integrity.export import export_code
-    from ..sandboxes.lifecycle import halt_agent
+    from ..sandboxes.lifecycle import DataTampered, halt_agent
     from ..sandboxes.paths import sandbox_paths
     from ._submission_io import fetch_submission
 
-    await halt_agent(environment)  # the submission graded is the one at the stop
+    try:
+        await halt_agent(environment)  # the submission graded is the one at the stop
+    except DataTampered as ex:
+        # a failed attempt, said loudly: the shared public data (maybe other samples') changed
+        logger.error("%s: %s", competition_id, ex)
+        return failed_attempt(competition_id, f"the agent changed the shared public data: {ex}")
     # the agent's code goes into the log now: the sandbox is gone once the sample ends
     await export_code(environment, sandbox_paths(environment))
     path = sandbox_paths(environment).submission_file
@@ -275,7 +283,6 @@ def mle_scorer(data_dir: str | None = None) -> Scorer:
             report = await _grade_live(competition_id, environment, kept, root)
         else:
             report = await _grade_kept(competition_id, kept, root)
-        report = report.model_copy(update={"message": cap_message(report.message)})
         value = score_value(report)
         note_unknown(
             plan, state.sample_id, state.epoch, str(state.metadata.get("complexity")), value
