@@ -1,21 +1,27 @@
-"""Peak memory of grading a huge submission: real CSV rows, NUL bytes, and a file over the cap.
+"""Peak memory of grading huge or hostile submissions, one file shape at a time.
 
-    python benchmarks/grading_memory.py [--sizes-mb 200 1000] [--keep]
+    python benchmarks/grading_memory.py [--sizes-mb 200 1000] [--big] [--keep]
 
 One tabular competition (tabular-playground-series-dec-2021: ``Id,Cover_Type``) is laid out
-as a prepared data dir with 1,000,000 answer rows. Each scenario writes a submission of the
-given size, then grades it with ``mle_inspect.scorers.grade`` in a fresh child process and
-reports that child's peak RSS (its own ``ru_maxrss``), its time and the
-verdict. A child that grades a tiny valid file gives the baseline (interpreter, pandas,
-answers). Target (issue 14 item 9): peak RSS under 3x the file size.
+as a prepared data dir with 1,000,000 answer rows. Each scenario writes a submission, then
+grades it with ``mle_inspect.scorers.grade`` in a fresh child process. The child first grades
+a header-only file (imports, answers, sample shape: the baseline), then the submission, and
+reports both high-water marks (``VmHWM``: ``ru_maxrss`` would include the parent's
+peak, which a forked child inherits). "extra" is the submission's own cost, peak
+minus baseline. Targets (issue 14 item 9): extra under 3x the file size for every file that
+is parsed, and never above 4 GiB at the default cap.
 
-- real rows: the answers' valid rows repeated up to the size (so ids repeat). Beyond 10
-  lines per answer row the file is refused after one scan, unparsed; the "(parsed)" row
-  stays just under that limit, so pandas parses it in full before the duplicate ids are
-  found (its peak is what parsing costs);
-- NULs: a file of zero bytes (sparse on disk), refused at the first chunk read;
-- over the cap: real rows with ``MLE_INSPECT_MAX_SUBMISSION_BYTES`` set below the size,
-  refused from ``stat`` before any byte is read.
+Refused before parsing (one chunked scan, or ``stat``):
+- NUL bytes (sparse on disk), refused at the first chunk;
+- real rows repeated to the size: more cells than twice a full-size submission;
+- real rows over ``MLE_INSPECT_MAX_SUBMISSION_BYTES``, refused from ``stat``.
+
+Parsed in full, each just under a limit (the worst a file can cost):
+- narrow numeric rows (``4000000,3``) and narrow text rows (``img_000000001,3``) just under
+  the cell limit: the most cells per byte, where pandas' per-cell cost dominates;
+- 1,000 fields of ``0`` per row, just under the cell limit;
+- a few rows of very long strings (RLE-like) just under the parse budget, a third of the
+  cap: with the cap at 600 MB, and with ``--big`` at the default 4 GiB (a 1.3 GB file).
 """
 
 from __future__ import annotations
@@ -34,13 +40,20 @@ ANSWER_ROWS = 1_000_000
 MB = 1024**2
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from mle_inspect.scorers import grade
+
+def high_water_kib():  # VmHWM: this process image's own peak (ru_maxrss keeps the parent's)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+grade(sys.argv[1], sys.argv[4], data_dir=sys.argv[3])  # imports, answers, sample: the baseline
+base = high_water_kib()
 started = time.perf_counter()
 report = grade(sys.argv[1], sys.argv[2], data_dir=sys.argv[3])
 print(json.dumps({"valid": report.valid_submission, "message": report.message[:100],
-                  "seconds": time.perf_counter() - started,
-                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "seconds": time.perf_counter() - started, "base_kib": base,
+                  "peak_kib": high_water_kib()}))
 """
 
 
@@ -88,16 +101,49 @@ def write_nuls(path: Path, size: int) -> None:
         out.truncate(size)
 
 
-def measure(path: Path, root: Path, env: dict[str, str]) -> tuple[float, float, dict]:
-    """(peak RSS in MiB, wall seconds, the child's JSON line) of grading ``path`` in a child.
+def write_narrow(path: Path, lines: int, text_ids: bool) -> None:
+    """``lines`` data rows of distinct ids (numbers, or ``img_`` names) and a one-digit label."""
+    import numpy as np
+    import pandas as pd
 
-    The child reports its own ``ru_maxrss`` (KiB on Linux) as it ends.
+    ids = np.arange(4_000_000, 4_000_000 + lines)
+    frame = pd.DataFrame(
+        {"Id": np.char.add("img_", ids.astype(str)) if text_ids else ids, "Cover_Type": ids % 7}
+    )
+    frame.to_csv(path, index=False, chunksize=1_000_000)
+
+
+def write_wide(path: Path, fields: int, lines: int) -> None:
+    """A header of ``fields`` names, then ``lines`` rows of ``0`` in every field."""
+    with open(path, "wb") as out:
+        out.write(",".join(f"c{i}" for i in range(fields)).encode() + b"\n")
+        row = b"0," * (fields - 1) + b"0\n"
+        for _ in range(lines):
+            out.write(row)
+
+
+def write_long_strings(path: Path, size: int, rows: int = 20) -> None:
+    """``rows`` rows whose second cell is a run-length string, about ``size`` bytes in all."""
+    per_row = size // rows
+    run = b"1 2 " * (per_row // 4)
+    with open(path, "wb") as out:
+        out.write(b"Id,Cover_Type\n")
+        for i in range(rows):
+            out.write(str(4_000_000 + i).encode() + b"," + run + b"\n")
+
+
+def measure(path: Path, root: Path, env: dict[str, str]) -> tuple[float, float, float, dict]:
+    """(peak RSS, extra over the baseline, both MiB; wall seconds; the child's JSON line).
+
+    The child reports its own ``VmHWM`` (KiB) after the baseline and at the end.
     """
     import json
 
+    empty = root / "header-only.csv"
+    empty.write_text("Id,Cover_Type\n")
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, COMPETITION, str(path), str(root)],
+        [sys.executable, "-c", CHILD, COMPETITION, str(path), str(root), str(empty)],
         capture_output=True,
         text=True,
         env=env,
@@ -105,57 +151,73 @@ def measure(path: Path, root: Path, env: dict[str, str]) -> tuple[float, float, 
     )
     wall = time.perf_counter() - started
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    return out["peak_kib"] / 1024, wall, out
+    peak, base = out["peak_kib"] / 1024, out["base_kib"] / 1024
+    return peak, peak - base, wall, out
 
 
 def main() -> None:
+    from mle_inspect.scorers.grading import FullSize
+    from mle_inspect.scorers.limits import DEFAULT_MAX_SUBMISSION_BYTES, MAX_SUBMISSION_ENV
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes-mb", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--big", action="store_true", help="also a 1.3 GB file at the default cap")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="mle-grading-memory-"))
+    rows: list[tuple[str, float, float, float, float, dict]] = []
+
+    def run(name: str, path: Path, env: dict[str, str]) -> None:
+        file_mb = path.stat().st_size / MB
+        peak, extra, wall, out = measure(path, root, env)
+        rows.append((name.format(mb=file_mb), file_mb, peak, extra, wall, out))
+        path.unlink()
+
     try:
         valid = prepare(root)
         env = dict(os.environ)
+        cells = FullSize(ANSWER_ROWS, 2).cell_limit
         small = root / "valid.csv"
         small.write_bytes(valid)
-        rows: list[tuple[str, float, float, float, dict]] = []
-        peak, wall, out = measure(small, root, env)
-        rows.append(("baseline: valid 1M-row file", len(valid) / MB, peak, wall, out))
+        peak, extra, wall, out = measure(small, root, env)
+        rows.append(("valid 1M-row file", len(valid) / MB, peak, extra, wall, out))
         for size_mb in sorted(args.sizes_mb):
-            size = size_mb * MB
-            nuls = root / f"nuls-{size_mb}.csv"
-            write_nuls(nuls, size)
-            peak, wall, out = measure(nuls, root, env)
-            rows.append((f"NUL bytes, {size_mb} MB", size_mb, peak, wall, out))
-            nuls.unlink()
-        # just under the line limit (10 per answer row): parsed in full by pandas
-        parsed = root / "rows-parsed.csv"
-        write_rows(parsed, valid, int(9.5 * len(valid)))
-        parsed_mb = parsed.stat().st_size / MB
-        peak, wall, out = measure(parsed, root, env)
-        rows.append((f"real rows, {parsed_mb:.0f} MB (parsed)", parsed_mb, peak, wall, out))
-        parsed.unlink()
-        for size_mb in sorted(args.sizes_mb):
-            size = size_mb * MB
-            real = root / f"rows-{size_mb}.csv"
-            write_rows(real, valid, size)
-            peak, wall, out = measure(real, root, env)
-            rows.append((f"real rows, {size_mb} MB", size_mb, peak, wall, out))
-            capped = dict(env, MLE_INSPECT_MAX_SUBMISSION_BYTES=str(size // 2))
-            peak, wall, out = measure(real, root, capped)
-            rows.append(
-                (f"real rows, {size_mb} MB, cap {size_mb // 2} MB", size_mb, peak, wall, out)
-            )
-            real.unlink()
-        print(
-            f"{'scenario':36s} {'file MB':>8s} {'peak RSS MB':>12s} {'x file':>7s} {'s':>6s}  verdict"
+            write_nuls(root / "nuls.csv", size_mb * MB)
+            run("NUL bytes, {mb:.0f} MB", root / "nuls.csv", env)
+            write_rows(root / "rows.csv", valid, size_mb * MB)
+            run("real rows, {mb:.0f} MB", root / "rows.csv", env)
+            write_rows(root / "rows.csv", valid, size_mb * MB)
+            capped = dict(env, **{MAX_SUBMISSION_ENV: str(size_mb * MB // 2)})
+            run(f"real rows, {{mb:.0f}} MB, cap {size_mb // 2} MB", root / "rows.csv", capped)
+        write_narrow(root / "narrow.csv", cells // 2 - 2, text_ids=False)
+        run("narrow numbers, cell limit (parsed)", root / "narrow.csv", env)
+        write_narrow(root / "narrow.csv", cells // 2 - 2, text_ids=True)
+        run("narrow text, cell limit (parsed)", root / "narrow.csv", env)
+        write_wide(root / "wide.csv", 1_000, cells // 1_000 - 2)
+        run("1,000 fields of 0, cell limit (parsed)", root / "wide.csv", env)
+        cap = 600 * MB
+        write_long_strings(root / "long.csv", cap // 3 - MB)
+        run(
+            "long strings, budget of cap 600 MB (parsed)",
+            root / "long.csv",
+            dict(env, **{MAX_SUBMISSION_ENV: str(cap)}),
         )
-        for name, file_mb, peak, wall, out in rows:
-            ratio = peak / file_mb if file_mb else float("nan")
-            verdict = "valid" if out["valid"] else f"invalid: {out['message'][:60]}"
-            print(f"{name:36s} {file_mb:8.0f} {peak:12.0f} {ratio:7.2f} {wall:6.1f}  {verdict}")
-        print("(peak RSS: ru_maxrss of the grading child process; s: its wall time)")
+        if args.big:
+            write_long_strings(root / "long.csv", DEFAULT_MAX_SUBMISSION_BYTES // 3 - 8 * MB)
+            run("long strings, default budget (parsed)", root / "long.csv", env)
+        print(
+            f"{'scenario':44s} {'file MB':>8s} {'peak MB':>8s} {'extra MB':>9s} "
+            f"{'x file':>7s} {'s':>6s}  verdict"
+        )
+        for name, file_mb, peak, extra, wall, out in rows:
+            ratio = extra / file_mb if file_mb else float("nan")
+            verdict = "valid" if out["valid"] else f"invalid: {out['message'][:56]}"
+            print(
+                f"{name:44s} {file_mb:8.0f} {peak:8.0f} {extra:9.0f} {ratio:7.2f} {wall:6.1f}"
+                f"  {verdict}"
+            )
+        print("(peak: VmHWM of the grading child; extra: peak minus the child's baseline;")
+        print(" x file: extra / file size; s: the child's wall time)")
     finally:
         if args.keep:
             print(f"kept {root}")

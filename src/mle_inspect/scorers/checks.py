@@ -43,9 +43,21 @@ def _plain(value: Any) -> Any:
 
 
 def _preview(values: Iterable[Any]) -> str:
-    items = values if isinstance(values, list) else list(values)
-    shown = ", ".join(_short_repr(_plain(v)) for v in items[:_SHOW])
-    return shown + (f", ... ({len(items) - _SHOW} more)" if len(items) > _SHOW else "")
+    """The first ``_SHOW`` values and a count of the rest.
+
+    A Series, array or list is sliced, never copied whole: a column of millions of bad ids
+    must not become a Python list to show five of them.
+    """
+    sliced: Any = values
+    if hasattr(sliced, "iloc"):  # a pandas Series: positional head
+        total, head = len(sliced), list(sliced.iloc[:_SHOW])
+    elif isinstance(sliced, Sequence) or hasattr(sliced, "__array__"):
+        total, head = len(sliced), list(sliced[:_SHOW])
+    else:
+        items = list(values)
+        total, head = len(items), items[:_SHOW]
+    shown = ", ".join(_short_repr(_plain(v)) for v in head)
+    return shown + (f", ... ({total - _SHOW} more)" if total > _SHOW else "")
 
 
 def _columns(columns: Iterable[Any]) -> str:
@@ -111,23 +123,60 @@ def _comparable_ids(submission: pd.Series, answers: pd.Series) -> tuple[pd.Serie
     return submission.astype(str), answers.astype(str)
 
 
+def _arrow_values(series: pd.Series) -> Any:
+    """Text as a pyarrow (chunked) array; pandas' arrow-backed strings hand over their buffers.
+
+    A Series itself would go through an object array of Python strings (about 60 bytes an id).
+    """
+    import pyarrow as pa
+
+    values = series.array
+    return pa.array(values if hasattr(values, "__arrow_array__") else series, from_pandas=True)
+
+
+def _arrow_text(series: pd.Series) -> Any:
+    """Text as one pyarrow large_string array, as ``index_in`` wants it."""
+    import pyarrow as pa
+
+    array = _arrow_values(series)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
+def _repeated(ids: pd.Series) -> Any:
+    """Each id that occurs more than once (text ids in sorted order).
+
+    Text ids are sorted by pyarrow and compared with their neighbours: pandas' ``duplicated``
+    and pyarrow's hash tables both cost about 120 bytes per id, ten times a file of short
+    ids; a sort costs the ids once more. A missing id is not a duplicate here: it is an
+    unknown id to the next check.
+    """
+    import pandas as pd
+
+    if pd.api.types.is_string_dtype(ids):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = _arrow_values(ids)
+        ordered = values.take(pc.sort_indices(values))
+        if isinstance(ordered, pa.ChunkedArray):
+            ordered = ordered.combine_chunks()
+        same = pc.equal(ordered[1:], ordered[:-1])
+        repeated = pc.unique(ordered[1:].filter(same))
+        return pd.Series(pd.arrays.ArrowExtensionArray(repeated))  # no Python objects
+    return ids[ids.duplicated()].unique()
+
+
 def _positions(values: pd.Series, lookup: pd.Series) -> np.ndarray:
     """Position of each value within ``lookup`` (unique), -1 where absent."""
     import pandas as pd
 
     if pd.api.types.is_string_dtype(values):
         # pyarrow's hash lookup is ~3x faster than pandas' on millions of text ids
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        def text(series: pd.Series) -> pa.Array:
-            # arrow-backed strings convert without a copy; the result may be chunked
-            array = pa.array(series, from_pandas=True)
-            if isinstance(array, pa.ChunkedArray):
-                array = array.combine_chunks()
-            return array.cast(pa.large_string())
-
-        found = pc.index_in(text(values), value_set=text(lookup))
+        found = pc.index_in(_arrow_text(values), value_set=_arrow_text(lookup))
         return found.fill_null(-1).to_numpy(zero_copy_only=False)
     return pd.Index(lookup).get_indexer(values)
 
@@ -139,27 +188,33 @@ def align_to_answers(
 
     Rejects duplicate ids, ids not in the test set and test ids with no prediction.
     """
+    import numpy as np
+
     require_columns(submission, [id_column])
     sub_ids, ans_ids = _comparable_ids(submission[id_column], answers[id_column])
-    duplicated = sub_ids.duplicated()
-    if duplicated.any():
-        dupes = sub_ids[duplicated].unique()
+    dupes = _repeated(sub_ids)
+    if len(dupes):
         raise InvalidSubmission(
             f"column {id_column!r} has {len(dupes)} duplicate id(s): {_preview(dupes)}"
         )
-    order = _positions(ans_ids, sub_ids)
-    if len(sub_ids) != len(ans_ids) or (order < 0).any():
-        unknown = sub_ids[_positions(sub_ids, ans_ids) < 0]
-        if len(unknown):
-            raise InvalidSubmission(
-                f"column {id_column!r} has {len(unknown)} id(s) not in the test set: "
-                f"{_preview(unknown.tolist())}"
-            )
-        absent = ans_ids[order < 0]
+    # look the submission's ids up among the answers' (a hash of the test set, whatever the
+    # submission's size), then invert: every id known and none missing gives a permutation
+    where = _positions(sub_ids, ans_ids)
+    unknown = where < 0
+    if unknown.any():
         raise InvalidSubmission(
-            f"{len(absent)} test id(s) have no row in the submission (column {id_column!r}): "
-            f"{_preview(absent.tolist())}"
+            f"column {id_column!r} has {int(unknown.sum())} id(s) not in the test set: "
+            f"{_preview(sub_ids[unknown])}"
         )
+    if len(sub_ids) != len(ans_ids):
+        absent = np.ones(len(ans_ids), dtype=bool)
+        absent[where] = False
+        raise InvalidSubmission(
+            f"{int(absent.sum())} test id(s) have no row in the submission (column "
+            f"{id_column!r}): {_preview(ans_ids[absent])}"
+        )
+    order = np.empty(len(where), dtype=np.intp)
+    order[where] = np.arange(len(where))
     return submission.iloc[order].reset_index(drop=True)
 
 
@@ -191,8 +246,8 @@ def _row_labels(df: pd.DataFrame, mask: np.ndarray, id_column: str | None) -> st
 
     rows = np.flatnonzero(mask)
     if id_column is not None and id_column in df.columns:
-        return "ids " + _preview(df[id_column].iloc[rows].tolist())
-    return "rows " + _preview((rows + 1).tolist())
+        return "ids " + _preview(df[id_column].iloc[rows])
+    return "rows " + _preview(rows + 1)
 
 
 def numeric_column(df: pd.DataFrame, column: str, *, id_column: str | None = None) -> np.ndarray:
@@ -239,7 +294,7 @@ def require_range(
     if outside.any():
         raise InvalidSubmission(
             f"column {column!r} has {int(outside.sum())} value(s) outside [{low}, {high}] "
-            f"({_preview(values[outside].tolist())}) at {_row_labels(df, outside, id_column)}"
+            f"({_preview(values[outside])}) at {_row_labels(df, outside, id_column)}"
         )
 
 
@@ -269,7 +324,7 @@ def require_rows_sum_to_one(
     if off.any():
         raise InvalidSubmission(
             f"probabilities over columns {list(columns)} must sum to 1 in every row; "
-            f"{int(off.sum())} row(s) do not (sums {_preview(np.round(sums[off], 6).tolist())}) "
+            f"{int(off.sum())} row(s) do not (sums {_preview(np.round(sums[off], 6))}) "
             f"at {_row_labels(df, off, id_column)}"
         )
 
@@ -300,13 +355,13 @@ def require_same_id_set(submission: pd.DataFrame, answers: pd.DataFrame, id_colu
     if len(unknown):
         raise InvalidSubmission(
             f"column {id_column!r} has {len(unknown)} id(s) not in the test set: "
-            f"{_preview(unknown.tolist())}"
+            f"{_preview(unknown)}"
         )
     absent = ans_index.difference(pd.Index(sub.unique()), sort=False)
     if len(absent):
         raise InvalidSubmission(
             f"{len(absent)} test id(s) have no row in the submission (column {id_column!r}): "
-            f"{_preview(absent.tolist())}"
+            f"{_preview(absent)}"
         )
 
 

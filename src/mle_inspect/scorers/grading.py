@@ -6,7 +6,6 @@ This module must not import inspect_ai: ``mle-inspect grade`` runs without it.
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import os
 import stat
@@ -18,6 +17,7 @@ from .._hooks import load_hook
 from ..competitions import Competition, GradingSpec, MedalThresholds, get_competition
 from ..data import CompetitionPaths, competition_paths, is_prepared, prepare_command
 from . import checks
+from ._csv_reader import FileShape, parse_csv
 from ._errors import GradingError, InvalidSubmission
 from .graders import _common as graders_common
 from .limits import MAX_SUBMISSION_ENV, cap_message, max_submission_bytes
@@ -43,6 +43,8 @@ class SubmissionScan(NamedTuple):
     """Newline count: an upper bound on the data rows (quoted fields may hold newlines)."""
     header_fields: int
     """Commas in the first line plus one: an upper bound on the columns."""
+    size: int
+    """Bytes."""
 
 
 def check_submission_bytes(data: bytes) -> SubmissionScan:
@@ -57,7 +59,7 @@ def check_submission_bytes(data: bytes) -> SubmissionScan:
         raise InvalidSubmission("the submission file is empty")
     end = data.find(b"\n")
     fields = data.count(b",", 0, end if end >= 0 else len(data)) + 1
-    return SubmissionScan(hashlib.sha256(data).hexdigest(), data.count(b"\n"), fields)
+    return SubmissionScan(hashlib.sha256(data).hexdigest(), data.count(b"\n"), fields, len(data))
 
 
 def check_submission_file(path: str | os.PathLike[str]) -> SubmissionScan:
@@ -97,36 +99,104 @@ def check_submission_file(path: str | os.PathLike[str]) -> SubmissionScan:
                 raise InvalidSubmission(_too_large(offset, cap))
     if not has_text:
         raise InvalidSubmission("the submission file is empty")
-    return SubmissionScan(digest.hexdigest(), lines, fields)
+    return SubmissionScan(digest.hexdigest(), lines, fields, offset)
 
 
 MAX_COLUMNS = 10_000
 """Header fields beyond this are refused unparsed: the widest real submission has 121
 columns, and pandas takes minutes over a header of a million."""
-ROWS_PER_ANSWER = 10
-"""A submission may have at most this many lines per answer row (plus ``SPARE_ROWS``)."""
+CELLS_PER_FULL_SIZE = 2
+"""A submission may hold at most this many times the cells of a full-size one."""
 SPARE_ROWS = 10_000
+"""Rows added to a full-size submission before the limit is taken, for small test sets."""
+BYTES_PER_CELL = 8
+"""What pandas holds per parsed cell besides string payloads: a float64, an int64, or a
+string's offset."""
+PARSE_SHARE_OF_CAP = 3
+"""A file is parsed only when its estimated in-memory size is at most the size cap divided
+by this: parsing and grading take up to about three times the parsed size, so grading stays
+within the cap's bytes of memory."""
 
 
-def require_plausible_size(scan: SubmissionScan, answer_rows: int) -> None:
-    """Refuse, before parsing, a file far wider or longer than any grader could accept.
+class FullSize(NamedTuple):
+    """The shape of a complete submission for one competition: what a file is judged against."""
 
-    Every competition's submission has at most 2 rows per answers row (tensorflow2-QA), so
-    ``ROWS_PER_ANSWER`` x that leaves room for the graders that allow repeated ids; a
-    bigger file is an attack on memory (pandas would hold it all), not a submission.
+    rows: int
+    columns: int
+
+    @property
+    def cell_limit(self) -> int:
+        """The most cells (lines x header fields) a file may have and still be parsed."""
+        return CELLS_PER_FULL_SIZE * (self.rows + SPARE_ROWS) * max(self.columns, 1)
+
+
+def full_size(competition: Competition, paths: CompetitionPaths, answers: pd.DataFrame) -> FullSize:
+    """Rows and columns of a complete submission: from the sample submission and the answers.
+
+    Rows are the larger of the answers' and the sample's (tensorflow2-QA has two submission
+    rows per answers row, VinBigData several answers rows per image); columns are the sample's
+    header fields, else the answers' columns.
+    """
+    sample = paths.prepared / competition.sample_submission
+    shape = None
+    try:
+        info = sample.stat()
+        shape = _sample_shape(str(sample), info.st_mtime_ns, info.st_size)
+    except OSError:
+        pass
+    if shape is None:
+        return FullSize(len(answers), len(answers.columns))
+    rows, columns = shape
+    return FullSize(max(len(answers), rows), columns)
+
+
+@lru_cache(maxsize=32)
+def _sample_shape(path: str, mtime_ns: int, size: int) -> tuple[int, int] | None:
+    """(data rows, header fields) of a sample submission, counted in one chunked pass."""
+    try:
+        scan = check_submission_file(path)
+    except InvalidSubmission:
+        return None
+    return max(scan.lines - 1, 0), scan.header_fields
+
+
+def require_plausible_size(scan: SubmissionScan, full: FullSize) -> None:
+    """Refuse, before parsing, a file far wider, longer or heavier than any grader could accept.
+
+    A real submission has the cells of a full-size one (``full``), so
+    ``CELLS_PER_FULL_SIZE`` x that leaves room for an index column or repeated rows; a bigger
+    file is an attack on memory (pandas would hold it all), not a submission. The parse
+    budget bounds what is left: few cells holding huge strings.
     """
     if scan.header_fields > MAX_COLUMNS:
         raise InvalidSubmission(
             f"the submission's header has {scan.header_fields:,} fields, over the limit of "
             f"{MAX_COLUMNS:,}; it was not parsed"
         )
-    limit = ROWS_PER_ANSWER * answer_rows + SPARE_ROWS
-    if scan.lines > limit:
+    cells = scan.lines * scan.header_fields
+    if cells > full.cell_limit:
         raise InvalidSubmission(
-            f"the submission has {scan.lines:,} lines, over the limit of {limit:,} for a test "
-            f"set of {answer_rows:,} rows ({ROWS_PER_ANSWER} per row + {SPARE_ROWS:,}); "
-            "it was not parsed"
+            f"the submission has {scan.lines:,} lines of {scan.header_fields:,} header "
+            f"field(s), {cells:,} cells, over the limit of {full.cell_limit:,} for a test set "
+            f"of {full.rows:,} rows x {full.columns:,} columns ({CELLS_PER_FULL_SIZE}x a "
+            f"full-size submission, + {SPARE_ROWS:,} rows); it was not parsed"
         )
+    estimate = scan.size + BYTES_PER_CELL * cells
+    budget = max_submission_bytes() // PARSE_SHARE_OF_CAP
+    if estimate > budget:
+        raise InvalidSubmission(
+            f"the submission would take about {estimate / 1024**2:,.0f} MiB of memory to parse, "
+            f"over the budget of {budget / 1024**2:,.0f} MiB (a third of the size cap; set "
+            f"{MAX_SUBMISSION_ENV} to change it); it was not parsed"
+        )
+
+
+def parse_plausible(
+    source: str | os.PathLike[str] | bytes, scan: SubmissionScan, full: FullSize
+) -> pd.DataFrame:
+    """The submission's frame, once its scan shows a plausible size (else InvalidSubmission)."""
+    require_plausible_size(scan, full)
+    return _parse_csv(source, scan)
 
 
 def _too_large(size: int, cap: int) -> str:
@@ -140,54 +210,25 @@ def _binary(offset: int) -> str:
     return f"the submission is binary, not a text CSV (NUL byte at offset {offset:,})"
 
 
+def scan_submission(source: str | os.PathLike[str] | bytes) -> SubmissionScan:
+    """One pass over a submission's bytes (in memory, or from disk in chunks): see the checks."""
+    if isinstance(source, bytes):
+        return check_submission_bytes(source)
+    return check_submission_file(source)
+
+
 def read_submission_csv(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
     """Parse a submission CSV, turning every parse failure into an InvalidSubmission.
 
     Bytes are parsed in memory; a path is checked (:func:`check_submission_file`) and parsed
     from disk, never read whole into Python first.
     """
-    if isinstance(source, bytes):
-        check_submission_bytes(source)
-    else:
-        check_submission_file(source)
-    return _parse_csv(source)
+    return _parse_csv(source, scan_submission(source))
 
 
-def _parse_csv(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
-    """Parse with pandas' reader on checked input; its failures become InvalidSubmission."""
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(io.BytesIO(source) if isinstance(source, bytes) else source)
-    except UnicodeDecodeError as ex:
-        raise InvalidSubmission(
-            f"the submission is not a UTF-8 text CSV (undecodable byte at offset {ex.start})"
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as ex:
-        raise InvalidSubmission(f"the submission is not a readable CSV: {ex}") from None
-    except MemoryError:
-        raise InvalidSubmission("the submission is too large to parse in memory") from None
-    return _huge_ints_as_floats(frame)
-
-
-def _huge_ints_as_floats(frame: pd.DataFrame) -> pd.DataFrame:
-    """Integer columns with a value beyond 64 bits, as floats (``inf`` past 1.8e308).
-
-    pandas keeps such a column as Python ints, which numpy and scikit-learn refuse with an
-    OverflowError; as floats, the graders' finiteness and id checks judge them instead.
-    """
-    import numpy as np
-    import pandas as pd
-
-    for column in [c for c, dtype in frame.dtypes.items() if dtype == np.dtype(object)]:
-        values = frame[column]
-        present = values.dropna()
-        if len(present) and all(
-            isinstance(v, int) and not isinstance(v, bool) for v in present.tolist()
-        ):
-            # float("9" * 400) is inf where float(10**400) raises
-            frame[column] = pd.to_numeric(values.map(str, na_action="ignore"), errors="coerce")
-    return frame
+def _parse_csv(source: str | os.PathLike[str] | bytes, scan: SubmissionScan) -> pd.DataFrame:
+    """The frame of a scanned file (:func:`._csv_reader.parse_csv`)."""
+    return parse_csv(source, FileShape(scan.size, scan.lines, scan.header_fields))
 
 
 def score_submission(competition_id: str, submission: pd.DataFrame, answers: pd.DataFrame) -> float:
@@ -265,7 +306,7 @@ def _labels_like(
         if bad.any():
             raise InvalidSubmission(
                 f"column {column!r} must hold numeric class labels; "
-                f"{int(bad.sum())} value(s) are not numbers ({checks._preview(values[bad].tolist())})"
+                f"{int(bad.sum())} value(s) are not numbers ({checks._preview(values[bad])})"
             )
         return numbers.to_numpy()
     return values.astype(str).to_numpy()
@@ -285,20 +326,16 @@ def validate_content(
     if content is None:
         return False, "no submission file"
     competition = get_competition(competition_id)
-    answers = load_answers(competition, competition_paths(competition_id, data_dir))
+    paths = competition_paths(competition_id, data_dir)
+    answers = load_answers(competition, paths)
     source: bytes | Path = content if isinstance(content, bytes) else Path(content)
     try:
-        scan = (
-            check_submission_bytes(source)
-            if isinstance(source, bytes)
-            else check_submission_file(source)
-        )
-        require_plausible_size(scan, len(answers))
-        frame = _parse_csv(source)
+        scan = scan_submission(source)
+        frame = parse_plausible(source, scan, full_size(competition, paths, answers))
         score_submission(competition_id, frame, answers)
     except InvalidSubmission as ex:
         return False, cap_message(str(ex))
-    columns = checks._preview(frame.columns.tolist())
+    columns = checks._preview(frame.columns)
     return True, cap_message(f"valid submission ({len(frame)} rows, columns [{columns}])")
 
 
@@ -429,14 +466,9 @@ def grade_content(
         )
     source: bytes | Path = content if isinstance(content, bytes) else Path(content)
     try:
-        scan = (
-            check_submission_bytes(source)
-            if isinstance(source, bytes)
-            else check_submission_file(source)
-        )
+        scan = scan_submission(source)
         base["submission_sha256"] = scan.sha256
-        require_plausible_size(scan, len(answers))
-        frame = _parse_csv(source)
+        frame = parse_plausible(source, scan, full_size(competition, paths, answers))
         score = score_submission(competition_id, frame, answers)
     except InvalidSubmission as ex:
         if isinstance(source, bytes) and base.get("submission_sha256") is None:

@@ -16,7 +16,13 @@ import pandas as pd
 import pytest
 
 from mle_inspect.scorers import GradeReport, InvalidSubmission, grade, grade_content
-from mle_inspect.scorers.grading import read_submission_csv, validate_content
+from mle_inspect.scorers import grading
+from mle_inspect.scorers.grading import (
+    CELLS_PER_FULL_SIZE,
+    SPARE_ROWS,
+    read_submission_csv,
+    validate_content,
+)
 from mle_inspect.scorers.limits import MAX_SUBMISSION_ENV, MESSAGE_LIMIT
 
 CID = "demo-digits"
@@ -89,16 +95,75 @@ def test_nul_bytes_after_valid_rows_are_refused_in_bytes_and_files(
         assert not valid and "NUL byte at offset" in message
 
 
+def _cell_limit(data_dir: Path) -> tuple[int, int, int]:
+    """(answer rows, sample columns, cell limit) of the demo competition, from its files."""
+    sample = pd.read_csv(data_dir / CID / "prepared" / "public" / "sample_submission.csv")
+    answers = pd.read_csv(data_dir / CID / "prepared" / "private" / "test.csv")
+    rows, columns = max(len(answers), len(sample)), len(sample.columns)
+    return rows, columns, CELLS_PER_FULL_SIZE * (rows + SPARE_ROWS) * columns
+
+
 def test_far_more_lines_than_the_test_set_are_refused_before_parsing(
-    digits_data_dir: Path,
+    digits_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sample = _sample(digits_data_dir)
     header, _, body = sample.partition(b"\n")
-    answer_rows = body.count(b"\n")
-    repeats = (10 * answer_rows + 10_000) // answer_rows + 2
-    report = grade_content(CID, header + b"\n" + body * repeats, digits_data_dir)
+    rows, columns, limit = _cell_limit(digits_data_dir)
+    parsed: list[object] = []
+    real_parse = grading._parse_csv
+    monkeypatch.setattr(grading, "_parse_csv", lambda *a: parsed.append(a) or real_parse(*a))
+    over = limit // columns // rows + 1  # repeats whose lines x fields pass the limit
+    report = grade_content(CID, header + b"\n" + body * over, digits_data_dir)
+    assert not report.valid_submission and not parsed
+    assert "cells, over the limit" in report.message and "not parsed" in report.message
+    assert f"{rows:,} rows x {columns:,} columns" in report.message
+    under = (limit // columns - 1) // rows  # just under: parsed, then refused for its ids
+    report = grade_content(CID, header + b"\n" + body * under, digits_data_dir)
+    assert not report.valid_submission and len(parsed) == 1
+    assert "duplicate id" in report.message
+
+
+def test_a_wide_file_of_tiny_cells_is_refused_before_parsing(
+    digits_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,000 columns of ``0``: 200 MB of them parsed to 1.9 GB before the cell limit."""
+    _, _, limit = _cell_limit(digits_data_dir)
+    fields = 1_000
+    path = tmp_path / "submission.csv"
+    with open(path, "wb") as out:
+        out.write(",".join(f"c{i}" for i in range(fields)).encode() + b"\n")
+        out.write((b"0," * (fields - 1) + b"0\n") * (limit // fields + 1))
+    monkeypatch.setattr(grading, "_parse_csv", _never_parse)
+    report = grade(CID, path, digits_data_dir)
     assert not report.valid_submission
-    assert "lines, over the limit" in report.message and "not parsed" in report.message
+    assert f"of {fields:,} header field(s)" in report.message and "not parsed" in report.message
+
+
+def test_few_cells_of_huge_strings_are_held_to_the_parse_budget(
+    digits_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the size cap and the cell limit, but over a third of the cap once parsed."""
+    sample = _sample(digits_data_dir)
+    header, _, body = sample.partition(b"\n")
+    first, _, _ = body.partition(b"\n")
+    row_id = first.split(b",")[0]
+    path = tmp_path / "submission.csv"
+    path.write_bytes(header + b"\n" + row_id + b"," + b"7" * 3_000_000 + b"\n")
+    size = path.stat().st_size
+    real_parse = grading._parse_csv
+    monkeypatch.setenv(MAX_SUBMISSION_ENV, str(2 * size))  # the file is half the cap
+    monkeypatch.setattr(grading, "_parse_csv", _never_parse)
+    report = grade(CID, path, digits_data_dir)
+    assert not report.valid_submission
+    assert "MiB of memory to parse" in report.message and MAX_SUBMISSION_ENV in report.message
+    monkeypatch.setenv(MAX_SUBMISSION_ENV, str(4 * size))  # a third of this cap holds it
+    monkeypatch.setattr(grading, "_parse_csv", real_parse)
+    report = grade(CID, path, digits_data_dir)
+    assert not report.valid_submission and "memory to parse" not in report.message
+
+
+def _never_parse(*_: object) -> None:
+    raise AssertionError("pandas was asked to parse a file the scan should have refused")
 
 
 def test_a_path_is_parsed_from_disk_never_read_whole(

@@ -95,7 +95,7 @@ def require_text(df: pd.DataFrame, column: str, *, id_column: str | None = None)
         raise InvalidSubmission(
             f"column {column!r} must hold text (space-separated labels or words); "
             f"{int(bad.sum())} value(s) were read as numbers "
-            f"({checks._preview(values[bad].tolist())}) at {checks._row_labels(df, bad, id_column)}"
+            f"({checks._preview(values[bad])}) at {checks._row_labels(df, bad, id_column)}"
         )
     return filled_str(values)
 

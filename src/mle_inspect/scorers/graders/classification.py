@@ -74,7 +74,7 @@ def _class_labels(aligned: pd.DataFrame, column: str, id_column: str) -> pd.Seri
         if bad.any():
             raise InvalidSubmission(
                 f"column {column!r} must hold class labels; {int(bad.sum())} value(s) are not "
-                f"whole numbers within 64 bits ({checks._preview(array[bad].tolist())}) at "
+                f"whole numbers within 64 bits ({checks._preview(array[bad])}) at "
                 f"{checks._row_labels(aligned, bad, id_column)}"
             )
     return values
@@ -104,7 +104,7 @@ def _labels_accuracy(truth: pd.Series, predicted: pd.Series, column: str) -> flo
         kind = "numbers" if _is_number_column(truth) else "text"
         raise InvalidSubmission(
             f"column {column!r} must hold class labels of the same type as the answers "
-            f"({kind}); got {checks._preview(predicted.unique().tolist())}"
+            f"({kind}); got {checks._preview(predicted.unique())}"
         )
     return 0.0
 
@@ -159,7 +159,7 @@ def top1_error(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
     elif pd.api.types.is_float_dtype(values):
         raise InvalidSubmission(
             f"column {column!r} must hold integer class ids or space-separated ids; "
-            f"it holds decimal numbers or missing values ({checks._preview(values.head(5).tolist())})"
+            f"it holds decimal numbers or missing values ({checks._preview(values.head(5))})"
         )
     else:
         first, bad = [], []
@@ -174,7 +174,7 @@ def top1_error(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSpe
             mask[bad] = True
             raise InvalidSubmission(
                 f"column {column!r} has {len(bad)} value(s) that do not start with an integer "
-                f"class id ({checks._preview(values[mask].tolist())}) at "
+                f"class id ({checks._preview(values[mask])}) at "
                 f"{checks._row_labels(aligned, mask, id_column)}"
             )
         predicted = np.asarray(first, dtype=np.int64)
@@ -294,7 +294,7 @@ def jigsaw_bias(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingSp
     if not_numeric.any():
         raise InvalidSubmission(
             f"column {column!r} has {int(not_numeric.sum())} non-numeric value(s) "
-            f"({checks._preview(raw[not_numeric].tolist())}) at "
+            f"({checks._preview(raw[not_numeric])}) at "
             f"{checks._row_labels(aligned, not_numeric, id_column)}"
         )
     with np.errstate(invalid="ignore"):

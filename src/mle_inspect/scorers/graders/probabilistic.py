@@ -53,7 +53,7 @@ def _require_sums_round_to_one(
         raise InvalidSubmission(
             f"probabilities over columns {columns} must sum to 1 (to {decimals} decimals) in "
             f"every row; {int(off.sum())} row(s) do not (sums "
-            f"{checks._preview(sums[off].tolist())}) at {checks._row_labels(df, off, id_column)}"
+            f"{checks._preview(sums[off])}) at {checks._row_labels(df, off, id_column)}"
         )
 
 

@@ -231,7 +231,7 @@ def smartphone_haversine(
     if len(wrong):
         raise InvalidSubmission(
             f"column 'tripId': {len(wrong)} trip(s) have a different number of rows than the "
-            f"test set: {checks._preview(wrong.tolist())}"
+            f"test set: {checks._preview(wrong)}"
         )
     # Quirk: within a trip, rows pair by position; UnixTimeMillis is neither used nor checked.
     # A stable sort by trip keeps each file's own within-trip order.
@@ -258,7 +258,7 @@ def osic_laplace(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingS
     if len(unknown):
         raise InvalidSubmission(
             f"column 'Patient_Week' has {len(unknown)} id(s) not in the test set: "
-            f"{checks._preview(unknown.tolist())}"
+            f"{checks._preview(unknown)}"
         )
     for column in ("FVC", "Confidence"):
         if not pd.api.types.is_numeric_dtype(submission[column]):
@@ -285,7 +285,7 @@ def osic_laplace(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingS
         dupes = sub["Patient_Week"][sub["Patient_Week"].duplicated()].unique()
         raise InvalidSubmission(
             f"column 'Patient_Week' has {len(dupes)} duplicated scored id(s): "
-            f"{checks._preview(dupes.tolist())}"
+            f"{checks._preview(dupes)}"
         )
     if len(sub) == 0:
         raise InvalidSubmission("the submission has none of the scored Patient_Week rows")
@@ -293,7 +293,7 @@ def osic_laplace(submission: pd.DataFrame, answers: pd.DataFrame, spec: GradingS
     if np.isnan(fvc).any():
         raise InvalidSubmission(
             f"column 'FVC' has {int(np.isnan(fvc).sum())} missing value(s) in scored rows: "
-            f"{checks._preview(sub['Patient_Week'][np.isnan(fvc)].tolist())}"
+            f"{checks._preview(sub['Patient_Week'][np.isnan(fvc)])}"
         )
     confidence = sub["Confidence"].fillna(0).to_numpy(dtype=float)  # later clipped up to 70
     return laplace_log_likelihood(truth["FVC"].to_numpy(dtype=float), fvc, confidence)

@@ -54,8 +54,8 @@ def gesture_edit_rate(submission: pd.DataFrame, answers: pd.DataFrame, spec: Gra
     if bad:
         raise InvalidSubmission(
             f"column {column!r} must hold space-separated whole numbers; {len(bad)} row(s) do "
-            f"not ({checks._preview(sub[column].iloc[bad].tolist())}) at ids "
-            f"{checks._preview(sub[spec.id_column].iloc[bad].tolist())}"
+            f"not ({checks._preview(sub[column].iloc[bad])}) at ids "
+            f"{checks._preview(sub[spec.id_column].iloc[bad])}"
         )
     truth = [_int_tokens(s) for s in legacy_str(answers[spec.truth_columns[0]])]
     if any(t is None for t in truth):

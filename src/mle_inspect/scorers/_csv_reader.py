@@ -1,0 +1,162 @@
+"""Parse a checked submission CSV into the frame ``pd.read_csv`` gives, in bounded memory.
+
+The graders judge this frame, so it must be the one-shot read's, type for type and cell for
+cell. A big file is nonetheless read in chunks of bounded size and joined column by column:
+pandas' one-shot reader holds the file's text, its Python objects and the result at once
+(about 3-4x the file), the chunked read about one copy of the result plus a chunk
+(``benchmarks/grading_memory.py`` prints both). Light at import: pandas is imported inside.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ._errors import InvalidSubmission
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CHUNK_CELLS = 1_000_000
+"""Cells parsed at a time from a big file (8 MB of float64)."""
+CHUNK_BYTES = 32 * 1024**2
+"""Text parsed at a time, for files of few cells and long strings (run-length masks)."""
+
+
+class FileShape(NamedTuple):
+    """What a scan of the raw bytes knows before parsing."""
+
+    size: int
+    lines: int
+    fields: int
+    """The header's field count."""
+
+
+def parse_csv(source: str | os.PathLike[str] | bytes, shape: FileShape) -> pd.DataFrame:
+    """Parse with pandas' reader; its failures become InvalidSubmission.
+
+    Bytes and small files are read in one shot; a file over ``CHUNK_CELLS`` cells or
+    ``CHUNK_BYTES`` bytes in chunks (:func:`_read_in_chunks`).
+    """
+    import pandas as pd
+
+    try:
+        if isinstance(source, bytes):
+            frame = pd.read_csv(io.BytesIO(source))
+        elif shape.lines * shape.fields <= CHUNK_CELLS and shape.size <= CHUNK_BYTES:
+            frame = pd.read_csv(source)
+        else:
+            frame = _read_in_chunks(source, _chunk_rows(shape), exact_blocks=False)
+            if frame is None:  # a column changed kind between chunks: re-read block-aligned
+                frame = _read_in_chunks(source, _block_rows(shape.fields), exact_blocks=True)
+    except UnicodeDecodeError as ex:
+        raise InvalidSubmission(
+            f"the submission is not a UTF-8 text CSV (undecodable byte at offset {ex.start})"
+        ) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as ex:
+        raise InvalidSubmission(f"the submission is not a readable CSV: {ex}") from None
+    except MemoryError:
+        raise InvalidSubmission("the submission is too large to parse in memory") from None
+    assert frame is not None
+    return _huge_ints_as_floats(frame)
+
+
+def _chunk_rows(shape: FileShape) -> int:
+    """Rows per chunk: at most ``CHUNK_CELLS`` cells and about ``CHUNK_BYTES`` of text."""
+    fields = max(shape.fields, 1)
+    line_bytes = max(shape.size // max(shape.lines, 1), 1)
+    return max(1, min(CHUNK_CELLS // fields, CHUNK_BYTES // line_bytes))
+
+
+def _block_rows(fields: int) -> int:
+    """Rows per chunk in whole blocks of pandas' own, about ``CHUNK_CELLS`` cells.
+
+    pandas' C reader converts a file in internal blocks of rows (a power of two from its
+    buffer heuristic and the table's width) and joins their types: a column of digits in
+    one block and text in another comes out as ints and strings mixed, by block. Chunks of
+    whole blocks join the same way, so the frame is the one-shot read's cell for cell.
+    ``fields`` (the header's count) is a lower bound on the width, so this block is a
+    multiple of the reader's.
+    """
+    try:
+        from pandas._libs.parsers import (  # type: ignore[import-untyped]
+            DEFAULT_BUFFER_HEURISTIC as heuristic,
+        )
+    except ImportError:  # pragma: no cover - the value pandas has used for years
+        heuristic = 2**20
+    fields = max(fields, 1)
+    block = 1
+    while block * 2 < heuristic // fields:
+        block *= 2
+    return block * max(1, CHUNK_CELLS // (fields * block))
+
+
+def _read_in_chunks(
+    path: str | os.PathLike[str], rows: int, *, exact_blocks: bool
+) -> pd.DataFrame | None:
+    """``pd.read_csv(path)`` read ``rows`` at a time, holding about one copy of the frame.
+
+    Each chunk's columns are copied out (so the chunk's block is freed), then each column's
+    pieces are joined and dropped in turn. Numbers join as pandas joins them (int with
+    float is float). A column whose kind changes between chunks (numbers, then text)
+    depends on where the chunks fall: None is returned so the caller re-reads with
+    ``exact_blocks`` (chunks of pandas' own blocks), where it is joined as pandas joins it.
+    """
+    import numpy as np
+    import pandas as pd
+
+    names: list[str] | None = None
+    pieces: list[list[pd.Series]] = []
+    with pd.read_csv(path, chunksize=rows) as reader:
+        for chunk in reader:
+            if names is None:
+                names = [str(name) for name in chunk.columns]
+                pieces = [[] for _ in names]
+            for position, column in enumerate(pieces):
+                column.append(chunk.iloc[:, position].copy())
+                if not exact_blocks and not _same_kind(column[0].dtype, column[-1].dtype):
+                    return None
+            del chunk
+    if names is None:  # no rows at all: the one-shot reader gives the header's empty frame
+        return pd.read_csv(path)
+    columns: dict[str, Any] = {}
+    for name, column in zip(names, pieces, strict=True):
+        dtypes = {piece.dtype for piece in column}
+        first = next(iter(dtypes))
+        if len(dtypes) == 1 and isinstance(first, np.dtype):
+            columns[name] = np.concatenate([piece.to_numpy() for piece in column])
+        else:
+            columns[name] = pd.concat(column, ignore_index=True)
+        column.clear()
+    return pd.DataFrame(columns, copy=False)
+
+
+def _same_kind(first: Any, other: Any) -> bool:
+    """Dtypes that join regardless of where chunks fall: equal, or int64 and float64."""
+    import numpy as np
+
+    if first == other:
+        return True
+    numeric = (np.dtype("int64"), np.dtype("float64"))
+    return first in numeric and other in numeric
+
+
+def _huge_ints_as_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integer columns with a value beyond 64 bits, as floats (``inf`` past 1.8e308).
+
+    pandas keeps such a column as Python ints, which numpy and scikit-learn refuse with an
+    OverflowError; as floats, the graders' finiteness and id checks judge them instead.
+    """
+    import numpy as np
+    import pandas as pd
+
+    for column in [c for c, dtype in frame.dtypes.items() if dtype == np.dtype(object)]:
+        values = frame[column]
+        present = values.dropna()
+        if len(present) and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in present.tolist()
+        ):
+            # float("9" * 400) is inf where float(10**400) raises
+            frame[column] = pd.to_numeric(values.map(str, na_action="ignore"), errors="coerce")
+    return frame
