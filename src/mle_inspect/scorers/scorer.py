@@ -58,6 +58,29 @@ STORE_INSTANCE = "mle_inspect"
 _CHUNK = 1024 * 1024
 
 
+def writable_spill_dir(preferred: Path) -> Path:
+    """``preferred`` (``<data_dir>/<id>/submissions``), else the same under the user cache.
+
+    A shared data dir is often mounted read-only; a kept submission must not fail the
+    sample there.
+    """
+    try:
+        preferred.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=preferred):
+            return preferred
+    except OSError:
+        from platformdirs import user_cache_dir
+
+        fallback = (
+            Path(user_cache_dir("mle-inspect", appauthor=False))
+            / "submissions"
+            / preferred.parent.name
+        )
+        fallback.mkdir(parents=True, exist_ok=True)
+        logger.warning("%s is not writable: kept submissions go to %s", preferred, fallback)
+        return fallback
+
+
 class KeptSubmission(StoreModel):
     """The graded submission, kept in the sample store so ``inspect score`` can re-grade it.
 
@@ -80,8 +103,11 @@ class KeptSubmission(StoreModel):
         if fetched.local_copy is None:
             return
         self.sha256, self.size = fetched.sha256, fetched.size
-        spill_dir.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=spill_dir, prefix=".keep-", suffix=".csv.gz")
+        # packed beside the fetched copy (a host temp dir), so small files never touch the
+        # data dir, which may be a read-only shared mount
+        fd, temp = tempfile.mkstemp(
+            dir=fetched.local_copy.parent, prefix=".keep-", suffix=".csv.gz"
+        )
         try:
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
                 with open(fetched.local_copy, "rb") as source:
@@ -89,8 +115,8 @@ class KeptSubmission(StoreModel):
             if os.path.getsize(temp) <= INLINE_LIMIT:
                 self.gzip_b64 = base64.b64encode(Path(temp).read_bytes()).decode("ascii")
             else:
-                target = spill_dir / f"{self.sha256}.csv.gz"
-                os.replace(temp, target)
+                target = writable_spill_dir(spill_dir) / f"{self.sha256}.csv.gz"
+                shutil.move(temp, target)
                 self.host_copy = str(target)
         finally:
             Path(temp).unlink(missing_ok=True)

@@ -55,7 +55,14 @@ def agent_sample_submission(competition: Competition, paths: CompetitionPaths) -
             f"{competition.id}: {archive} is missing, so the agent would get no sample "
             f"submission; prepare the competition again with --force"
         )
-    _extract_single_member(archive, target)
+    try:
+        _extract_single_member(archive, target)
+    except OSError as ex:
+        raise SampleSubmissionUnavailable(
+            f"{competition.id}: cannot write the agent's sample submission to {target} "
+            f"({ex.strerror}); load this task once where the data dir is writable, or extract "
+            f"the one file in {archive} to that path yourself"
+        ) from ex
     logger.info("%s: extracted the public sample submission to %s", competition.id, target)
     return PUBLIC_COPY
 
