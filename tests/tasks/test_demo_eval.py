@@ -131,6 +131,31 @@ def test_unprepared_competitions_name_the_prepare_command(tmp_path: Path) -> Non
         mle_bench(competitions="spaceship-titanic", data_dir=str(tmp_path))
 
 
+def test_many_unprepared_competitions_get_one_command_that_prepares_them_all(
+    tmp_path: Path,
+) -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    ids = ["spaceship-titanic", "nomad2018-predict-transparent-conductors", "demo-digits"]
+    with pytest.raises(CompetitionNotPrepared) as raised:
+        mle_bench(competitions=",".join(ids), data_dir=str(tmp_path))
+    message = str(raised.value)
+    assert message.startswith(f"3 competition(s) are not prepared in {tmp_path}")
+    [command] = [line.strip() for line in message.splitlines() if "mle-inspect prepare" in line]
+    # the command as printed, run with --dry-run: it parses and names every competition
+    argv = shlex.split(command)[2:] + ["--dry-run"]
+    done = subprocess.run(
+        [sys.executable, "-m", "mle_inspect.cli", "prepare", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert all(cid in done.stdout for cid in ids)
+
+
 def test_unknown_sandbox_type_lists_the_available_ones(demo_data_dir: Path) -> None:
     with pytest.raises(ValueError, match="choose one of: local"):
         mle_bench(competitions="demo-digits", data_dir=str(demo_data_dir), sandbox="podman")

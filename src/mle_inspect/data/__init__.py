@@ -6,6 +6,7 @@ from ._layout import (
     competition_paths,
     default_data_dir,
     prepare_command,
+    prepare_many_command,
     resolve_data_dir,
 )
 from ._prepare import (
@@ -28,6 +29,7 @@ __all__ = [
     "is_prepared",
     "plan_competition",
     "prepare_command",
+    "prepare_many_command",
     "prepare_competition",
     "resolve_data_dir",
 ]

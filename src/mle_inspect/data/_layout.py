@@ -75,5 +75,10 @@ def competition_paths(
 
 def prepare_command(competition_id: str, data_dir: Path | None = None) -> str:
     """The shell command that prepares a competition: quoted in error messages."""
+    return prepare_many_command([competition_id], data_dir)
+
+
+def prepare_many_command(competition_ids: list[str], data_dir: Path | None = None) -> str:
+    """One shell command that prepares every competition named (``-c`` repeats)."""
     suffix = f" --data-dir {shlex.quote(str(data_dir))}" if data_dir is not None else ""
-    return f"mle-inspect prepare -c {competition_id}{suffix}"
+    return "mle-inspect prepare " + " ".join(f"-c {cid}" for cid in competition_ids) + suffix

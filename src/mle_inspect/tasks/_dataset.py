@@ -9,7 +9,13 @@ from inspect_ai.util import SandboxEnvironmentSpec
 
 from .._extras import install_hint
 from ..competitions import Competition, get_competition
-from ..data import CompetitionPaths, is_prepared, prepare_command, resolve_data_dir
+from ..data import (
+    CompetitionPaths,
+    is_prepared,
+    prepare_command,
+    prepare_many_command,
+    resolve_data_dir,
+)
 from ..sandboxes.options import SandboxOptions
 from ..scorers.metrics import get_metric
 from ._errors import CompetitionNotPrepared, TaskArgumentError, TaskPrerequisiteError
@@ -159,10 +165,10 @@ def competition_dataset(
             )
         )
     if missing:
-        commands = "\n".join(f"  {prepare_command(cid, where)}" for cid in missing[:10])
-        more = f"\n  ... and {len(missing) - 10} more" if len(missing) > 10 else ""
         raise CompetitionNotPrepared(
-            f"{len(missing)} competition(s) are not prepared in {where}:\n{commands}{more}"
+            f"{len(missing)} competition(s) are not prepared in {where}; prepare them with "
+            f"(--dry-run first lists the downloads and their sizes):\n"
+            f"  {prepare_many_command(missing, where)}"
         )
     if unobfuscated:
         commands = "\n".join(
