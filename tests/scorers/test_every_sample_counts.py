@@ -112,6 +112,10 @@ def test_a_sample_that_errors_after_retries_scores_as_a_failed_attempt(
     score = failed.scores["mle_scorer"]
     assert all(v == 0.0 for v in score.value.values()), score.value
     assert "the agent's own bug" in score.metadata["sample_error"]
+    graded = by_epoch[1].scores["mle_scorer"].metadata
+    facts = ("gold_threshold", "median_threshold", "thresholds_source", "leaderboard_size")
+    assert graded["gold_threshold"] is not None  # the demo's come from its leaderboard
+    assert {k: score.metadata[k] for k in facts} == {k: graded[k] for k in facts}
     metrics = metrics_of(log)
     valid = metrics["valid_submission"]
     assert valid[MEAN_METRIC] == 0.5

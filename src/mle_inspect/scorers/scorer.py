@@ -168,19 +168,36 @@ def score_value(report: GradeReport) -> dict[str, float]:
     }
 
 
-def failed_attempt(competition_id: str, message: str, *, exists: bool = False) -> GradeReport:
-    """A report for a run that is not graded (an error, a refused file): no answers needed."""
+def failed_attempt(
+    competition_id: str, message: str, *, exists: bool = False, root: Path | None = None
+) -> GradeReport:
+    """A report for a run that is not graded (an error, a refused file): no answers needed.
+
+    With the data dir (``root``), the thresholds and leaderboard facts are filled in as for a
+    graded run, so a report's rows agree; any fault reading them leaves them empty instead.
+    """
     from ..competitions import get_competition
 
+    competition = get_competition(competition_id)
+    context: dict[str, Any] = {}
+    if root is not None:
+        from ..data import competition_paths
+        from .grading import _context
+
+        try:
+            context = _context(competition, competition_paths(competition_id, root))[2]
+        except Exception as ex:  # a failure is reported whatever the data dir holds
+            logger.debug("%s: no grading context for a failed attempt: %s", competition_id, ex)
     return GradeReport(
         competition_id=competition_id,
         score=None,
         valid_submission=False,
         submission_exists=exists,
         message=cap_message(message),
-        is_lower_better=get_competition(competition_id).lower_is_better,
+        is_lower_better=competition.lower_is_better,
         percentile=0.0,
         normalized_score=0.0,
+        **context,
     )
 
 
@@ -246,7 +263,9 @@ async def _grade_live(
     except DataTampered as ex:
         # a failed attempt, said loudly: the shared public data (maybe other samples') changed
         logger.error("%s: %s", competition_id, ex)
-        return failed_attempt(competition_id, f"the agent changed the shared public data: {ex}")
+        return failed_attempt(
+            competition_id, f"the agent changed the shared public data: {ex}", root=root
+        )
     # the agent's code goes into the log now: the sandbox is gone once the sample ends
     await export_code(environment, sandbox_paths(environment))
     path = sandbox_paths(environment).submission_file
@@ -264,9 +283,10 @@ async def _grade_kept(competition_id: str, kept: KeptSubmission, root: Path) -> 
         return failed_attempt(
             competition_id,
             "no submission was recorded for this sample: it ended before it was scored",
+            root=root,
         )
     if kept.refused is not None:
-        return failed_attempt(competition_id, kept.refused, exists=True)
+        return failed_attempt(competition_id, kept.refused, exists=True, root=root)
     with tempfile.TemporaryDirectory(prefix="mle-regrade-") as tmp:
         restored = await anyio.to_thread.run_sync(kept.restore, Path(tmp) / "submission.csv")
         return await _grade_file(competition_id, restored, root, None)
@@ -304,7 +324,9 @@ def mle_scorer(data_dir: str | None = None) -> Scorer:
         error = _sample_error()
         kept = store_as(KeptSubmission, instance=STORE_INSTANCE)
         if error is not None:
-            report = failed_attempt(competition_id, f"the sample ended in error: {error}")
+            report = failed_attempt(
+                competition_id, f"the sample ended in error: {error}", root=root
+            )
         elif (environment := _current_sandbox()) is not None:
             report = await _grade_live(competition_id, environment, kept, root)
         else:
