@@ -123,49 +123,19 @@ def _comparable_ids(submission: pd.Series, answers: pd.Series) -> tuple[pd.Serie
     return submission.astype(str), answers.astype(str)
 
 
-def _arrow_values(series: pd.Series) -> Any:
-    """Text as a pyarrow (chunked) array; pandas' arrow-backed strings hand over their buffers.
+def _arrow_text(series: pd.Series) -> Any:
+    """Text as one pyarrow large_string array, as ``index_in`` wants it.
 
-    A Series itself would go through an object array of Python strings (about 60 bytes an id).
+    pandas' arrow-backed strings hand over their buffers; a Series itself would go through an
+    object array of Python strings (about 60 bytes an id).
     """
     import pyarrow as pa
 
     values = series.array
-    return pa.array(values if hasattr(values, "__arrow_array__") else series, from_pandas=True)
-
-
-def _arrow_text(series: pd.Series) -> Any:
-    """Text as one pyarrow large_string array, as ``index_in`` wants it."""
-    import pyarrow as pa
-
-    array = _arrow_values(series)
+    array = pa.array(values if hasattr(values, "__arrow_array__") else series, from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return array.cast(pa.large_string())
-
-
-def _repeated(ids: pd.Series) -> Any:
-    """Each id that occurs more than once (text ids in sorted order).
-
-    Text ids are sorted by pyarrow and compared with their neighbours: pandas' ``duplicated``
-    and pyarrow's hash tables both cost about 120 bytes per id, ten times a file of short
-    ids; a sort costs the ids once more. A missing id is not a duplicate here: it is an
-    unknown id to the next check.
-    """
-    import pandas as pd
-
-    if pd.api.types.is_string_dtype(ids):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        values = _arrow_values(ids)
-        ordered = values.take(pc.sort_indices(values))
-        if isinstance(ordered, pa.ChunkedArray):
-            ordered = ordered.combine_chunks()
-        same = pc.equal(ordered[1:], ordered[:-1])
-        repeated = pc.unique(ordered[1:].filter(same))
-        return pd.Series(pd.arrays.ArrowExtensionArray(repeated))  # no Python objects
-    return ids[ids.duplicated()].unique()
 
 
 def _positions(values: pd.Series, lookup: pd.Series) -> np.ndarray:
@@ -192,13 +162,8 @@ def align_to_answers(
 
     require_columns(submission, [id_column])
     sub_ids, ans_ids = _comparable_ids(submission[id_column], answers[id_column])
-    dupes = _repeated(sub_ids)
-    if len(dupes):
-        raise InvalidSubmission(
-            f"column {id_column!r} has {len(dupes)} duplicate id(s): {_preview(dupes)}"
-        )
     # look the submission's ids up among the answers' (a hash of the test set, whatever the
-    # submission's size), then invert: every id known and none missing gives a permutation
+    # submission's size); repeats and gaps are then counted on positions, plain integers
     where = _positions(sub_ids, ans_ids)
     unknown = where < 0
     if unknown.any():
@@ -206,9 +171,15 @@ def align_to_answers(
             f"column {id_column!r} has {int(unknown.sum())} id(s) not in the test set: "
             f"{_preview(sub_ids[unknown])}"
         )
-    if len(sub_ids) != len(ans_ids):
-        absent = np.ones(len(ans_ids), dtype=bool)
-        absent[where] = False
+    counts = np.bincount(where, minlength=len(ans_ids))
+    repeated = counts > 1
+    if repeated.any():
+        raise InvalidSubmission(
+            f"column {id_column!r} has {int(repeated.sum())} duplicate id(s): "
+            f"{_preview(ans_ids[repeated])}"
+        )
+    absent = counts == 0
+    if absent.any():
         raise InvalidSubmission(
             f"{int(absent.sum())} test id(s) have no row in the submission (column "
             f"{id_column!r}): {_preview(ans_ids[absent])}"
