@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from inspect_ai import eval as inspect_eval
-from inspect_ai.event import InfoEvent, SpanBeginEvent
+from inspect_ai.event import InfoEvent, ModelEvent, SpanBeginEvent
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ModelOutput, ModelUsage, get_model
 from pydantic import TypeAdapter
@@ -149,6 +149,15 @@ def test_aide_search_on_a_demo_competition(prepare_demo, tmp_path: Path) -> None
     )
     assert meta["submitted_node"] == best.id
     assert f"- node {best.id} " in meta["tree"] and "★ best" in meta["tree"]
+
+    # every coder call shares one system message (task, description, preview), stored once
+    coder_calls = [
+        e for e in sample.events if isinstance(e, ModelEvent) and "Stage: " in e.input[-1].text
+    ]
+    coder_calls = [e for e in coder_calls if not e.input[-1].text.startswith("Stage: review")]
+    assert len(coder_calls) >= len(nodes)
+    assert len({e.input[0].id for e in coder_calls}) == 1
+    assert "# Competition description" in coder_calls[0].input[0].text
 
     # the graded submission is the best node's: re-run its code independently and grade that
     score = sample.scores["mle_scorer"]

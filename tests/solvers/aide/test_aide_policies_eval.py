@@ -34,11 +34,11 @@ print("VALIDATION_METRIC=0.99")
 
 def coder_model():
     def respond(messages, tools, tool_choice, config) -> ModelOutput:  # noqa: ANN001
-        prompt = messages[1].text
+        system, prompt = messages[0].text, messages[1].text
         left = int(re.search(r"You have (\d+) steps? \(scripts\) left", prompt).group(1))  # type: ignore[union-attr]
-        # the data preview and the environment reach every coder prompt
-        assert "# Data preview" in prompt and "shape: " in prompt, prompt[:2000]
-        assert "Installed packages:" in prompt and "CPUs:" in prompt
+        # the data preview and the environment reach every coder call, in its system prompt
+        assert "# Data preview" in system and "shape: " in system, system[:2000]
+        assert "Installed packages:" in system and "CPUs:" in system
         assert config.temperature == 0.5
         code = HUGE if left == 5 else TRIVIAL.format(metric=0.5 + left / 100)
         out = ModelOutput.from_content("mockllm", f"Plan for {left}.\n\n```python\n{code}```")

@@ -11,6 +11,7 @@ from mle_inspect.solvers.aide.journal import Journal, Node
 from mle_inspect.solvers.aide.overview import PREVIEW_PROGRAM
 from mle_inspect.solvers.aide.prompts import (
     TaskContext,
+    coder_system,
     debug_prompt,
     draft_prompt,
     improve_prompt,
@@ -57,9 +58,13 @@ def test_preview_environment_and_memory_reach_the_operator_prompts():
         "improve": improve_prompt(ctx, j, j.get(2), "budget", 60),
         "debug": debug_prompt(ctx, j, j.get(1), "budget", 60),
     }
+    system = coder_system(ctx)  # once per sample, shared by every node's call
+    assert "# Data preview\n- train.csv" in system
+    assert "Installed packages: numpy 2.0" in system
+    assert "# Task\ndo it" in system and "# Competition description\ndesc" in system
     for stage, text in prompts.items():
-        assert "# Data preview\n- train.csv" in text, stage
-        assert "Installed packages: numpy 2.0" in text, stage
+        assert text.startswith(f"Stage: {stage}\n"), stage
+        assert "# Data preview" not in text and "desc" not in text, stage
         assert "5-fold cross-validation" in text, stage
     for stage in ("draft", "improve"):
         text = prompts[stage]
@@ -67,8 +72,9 @@ def test_preview_environment_and_memory_reach_the_operator_prompts():
         assert text.index("node 2 (draft), validation metric 0.9") < text.index("node 0 (draft)")
         assert "plan: forest" in text and "result: review of forest" in text
         assert "broken" not in text.split("# Memory")[1].split("# Your job")[0]
-    no_preview = draft_prompt(_ctx(data_preview=None, k_fold_validation=1), j, "b", 60)
-    assert "# Data preview" not in no_preview and "Hold out part" in no_preview
+    bare = _ctx(data_preview=None, k_fold_validation=1)
+    assert "# Data preview" not in coder_system(bare)
+    assert "Hold out part" in draft_prompt(bare, j, "b", 60)
 
 
 def test_memory_keeps_to_its_budget():

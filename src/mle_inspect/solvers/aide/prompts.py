@@ -1,8 +1,11 @@
-"""The operator prompts (draft, improve, debug) and the reviewer prompt.
+"""The coder's system prompt, the operator prompts and the reviewer's prompt.
 
-Every coder prompt carries the task, the budget left and the response format; each stage adds
-what that operator needs. The first line of every user prompt names the stage (``Stage:
-draft``) so a reader of the log, and scripted test models, can tell them apart.
+What holds for the whole sample (the task, the description, the environment, the data
+preview) is the coder's system prompt, built once: every node's model call then shares one
+message, which Inspect stores once, instead of repeating kilobytes per node. Each operator
+prompt carries the budget left, what that operator needs and the response format. The first
+line of every user prompt names the stage (``Stage: draft``) so a reader of the log, and
+scripted test models, can tell them apart.
 """
 
 from __future__ import annotations
@@ -73,19 +76,26 @@ Answer with a short plan (a few sentences) followed by exactly one ```python cod
 holding the complete script."""
 
 
-def _header(stage: str, ctx: TaskContext, budget: str) -> str:
+def coder_system(ctx: TaskContext) -> str:
+    """The coder's system prompt for one sample: its role, the task and the data."""
     return f"""\
-Stage: {stage}
+{CODER_SYSTEM}
 
 # Task
 {ctx.instructions}
 
 # Competition description
 {ctx.description}
+{_environment(ctx)}{_preview(ctx)}"""
+
+
+def _header(stage: str, budget: str) -> str:
+    return f"""\
+Stage: {stage}
 
 # Budget
 {budget}
-{_environment(ctx)}"""
+"""
 
 
 def _environment(ctx: TaskContext) -> str:
@@ -168,7 +178,7 @@ def draft_prompt(ctx: TaskContext, journal: Journal, budget: str, timeout: int) 
         if earlier
         else "(none yet)"
     )
-    return f"""{_header("draft", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
+    return f"""{_header("draft", budget)}{memory(ctx, journal)}
 # Your job
 Write a first solution: a simple, sound model with a proper validation. Make it different \
 from the earlier drafts listed below (another model family or feature approach), and do not \
@@ -184,7 +194,7 @@ def improve_prompt(
     ctx: TaskContext, journal: Journal, parent: Node, budget: str, timeout: int
 ) -> str:
     """The coder's prompt to improve ``parent`` in one focused change."""
-    return f"""{_header("improve", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
+    return f"""{_header("improve", budget)}{memory(ctx, journal)}
 # Your job
 Improve the solution below with ONE atomic change (for example one new feature group, one \
 model change, or one hyper-parameter change), so its effect can be measured. Keep the rest \
@@ -217,7 +227,7 @@ def debug_prompt(
             f"That step produced no script; start again from the script it was based on:\n\n"
             + _node_report(source, "Script to fix")
         )
-    return f"""{_header("debug", ctx, budget)}{_preview(ctx)}
+    return f"""{_header("debug", budget)}
 # Your job
 The script below failed. Find the cause and return the whole script with the bug fixed; \
 change nothing else.
@@ -234,7 +244,7 @@ def crossover_prompt(
     ctx: TaskContext, journal: Journal, first: Node, second: Node, budget: str, timeout: int
 ) -> str:
     """The coder's prompt to combine two working solutions into one."""
-    return f"""{_header("crossover", ctx, budget)}{_preview(ctx)}{memory(ctx, journal)}
+    return f"""{_header("crossover", budget)}{memory(ctx, journal)}
 # Your job
 Combine the two working solutions below into one script that keeps the strongest parts of \
 each (for example the features of one and the model of the other, or a blend of both \

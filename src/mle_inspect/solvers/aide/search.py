@@ -23,9 +23,9 @@ from .extract import Extracted, ExtractionError, extract
 from .journal import Journal, Node, step_name
 from .policy import Action, SearchPolicy
 from .prompts import (
-    CODER_SYSTEM,
     REVIEWER_SYSTEM,
     TaskContext,
+    coder_system,
     crossover_prompt,
     debug_prompt,
     draft_prompt,
@@ -135,6 +135,7 @@ class AideSearch:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ctx = ctx
+        self.coder_system = coder_system(ctx)  # one text, so one shared message per sample
         self.policy = policy
         self.budget = budget
         self.workspace = workspace
@@ -224,7 +225,7 @@ class AideSearch:
 
     async def _write_code(self, prompt: str) -> tuple[Extracted | None, str, int]:
         """(extracted, last error, tokens), retrying extraction failures with feedback."""
-        chat: Chat = [("system", CODER_SYSTEM), ("user", prompt)]
+        chat: Chat = [("system", self.coder_system), ("user", prompt)]
         tokens, error = 0, ""
         for _ in range(self.extraction_retries + 1):
             reply = await self.coder(chat)

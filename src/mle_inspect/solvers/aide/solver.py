@@ -265,8 +265,36 @@ class _InspectHooks(Hooks):
             self.store.best_id = node.id
 
 
-class _InspectCoder:
+class _SharedSystemMessages:
+    """Chat turns as Inspect messages, reusing one message object per system text.
+
+    Inspect snapshots each call's input and shares the copy of a message it has seen
+    unchanged (same id), so the system prompt (task, description, data preview: kilobytes) is
+    stored once per sample rather than once per node.
+    """
+
+    def __init__(self) -> None:
+        self._system: dict[str, Any] = {}
+
+    def messages(self, chat: Chat) -> list[Any]:
+        from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, ChatMessageUser
+
+        out: list[Any] = []
+        for role, text in chat:
+            if role == "system":
+                if text not in self._system:
+                    self._system[text] = ChatMessageSystem(content=text)
+                out.append(self._system[text])
+            elif role == "user":
+                out.append(ChatMessageUser(content=text))
+            else:
+                out.append(ChatMessageAssistant(content=text))
+        return out
+
+
+class _InspectCoder(_SharedSystemMessages):
     def __init__(self, model: Any, temperature: float) -> None:
+        super().__init__()
         self.model = model
         self.temperature = temperature
 
@@ -274,13 +302,14 @@ class _InspectCoder:
         from inspect_ai.model import GenerateConfig
 
         output = await self.model.generate(
-            _messages(chat), config=GenerateConfig(temperature=self.temperature)
+            self.messages(chat), config=GenerateConfig(temperature=self.temperature)
         )
         return Reply(text=output.completion, tokens=_tokens(output))
 
 
-class _InspectReviewer:
+class _InspectReviewer(_SharedSystemMessages):
     def __init__(self, model: Any, temperature: float) -> None:
+        super().__init__()
         self.model = model
         self.temperature = temperature
 
@@ -292,7 +321,7 @@ class _InspectReviewer:
         tokens, text = 0, ""
         for _ in range(REVIEW_RETRIES + 1):
             output = await self.model.generate(
-                _messages(chat),
+                self.messages(chat),
                 tools=[review_tool_info()],
                 tool_choice=ToolFunction(REVIEW_TOOL),
                 config=GenerateConfig(temperature=self.temperature),
@@ -305,17 +334,6 @@ class _InspectReviewer:
             chat += [("assistant", text), ("user", f"Answer by calling {REVIEW_TOOL}.")]
         # no tool call after the retries: keep the text as the summary, with no metric
         return Review(summary=text), tokens
-
-
-def _messages(chat: Chat) -> list[Any]:
-    from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, ChatMessageUser
-
-    kinds = {
-        "system": ChatMessageSystem,
-        "user": ChatMessageUser,
-        "assistant": ChatMessageAssistant,
-    }
-    return [kinds[role](content=text) for role, text in chat]
 
 
 def _tokens(output: Any) -> int:
