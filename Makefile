@@ -4,12 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LOG_DIR ?= logs/demo
 # docker/kaggle tests run and skip with a reason where there is no engine or no credentials
-# (pytest's -ra, set in pyproject.toml, lists the reasons); slow ones are left out. Four
+# (pytest's -ra, set in pyproject.toml, lists the reasons); slow ones are left out (`make
+# test-slow` runs them; CI runs both). Four
 # pytest-xdist workers: many tests wait on sandboxes and clocks rather than the CPU, so two
 # workers per core of this 2-core machine keep both busy (3 min 13 s with 2, 2 min 52 s with 4)
 PYTEST_ARGS ?= -m "not slow" -n 4
 
-.PHONY: demo test lint install install-dev clean
+.PHONY: demo test test-slow lint install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,9 @@ demo: install
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-slow: install-dev
+	$(BIN)/python -m pytest -m "slow and not docker" -n 2
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks examples

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -36,7 +37,14 @@ class DemoPreparer:
 
 @pytest.fixture(scope="session")
 def prepare_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoPreparer:
-    return DemoPreparer(tmp_path_factory.mktemp("demo-data"))
+    """One data dir for the whole run: xdist workers share it (each competition's prepare
+    lock makes the others wait and reuse it), so each demo is prepared once, not per worker."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's base temp dir, above each worker's own
+    shared = root / "demo-data"
+    shared.mkdir(exist_ok=True)
+    return DemoPreparer(shared)
 
 
 @pytest.fixture(scope="session")

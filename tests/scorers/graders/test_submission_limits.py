@@ -15,8 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mle_inspect.scorers import GradeReport, InvalidSubmission, grade, grade_content
-from mle_inspect.scorers import grading
+from mle_inspect.scorers import GradeReport, InvalidSubmission, grade, grade_content, grading
 from mle_inspect.scorers.grading import (
     CELLS_PER_FULL_SIZE,
     SPARE_ROWS,
@@ -111,7 +110,13 @@ def test_far_more_lines_than_the_test_set_are_refused_before_parsing(
     rows, columns, limit = _cell_limit(digits_data_dir)
     parsed: list[object] = []
     real_parse = grading._parse_csv
-    monkeypatch.setattr(grading, "_parse_csv", lambda *a: parsed.append(a) or real_parse(*a))
+
+    def counted(source: object, scan: object) -> object:
+        if isinstance(source, bytes):  # the submission (the sample's own grading is a path)
+            parsed.append(source)
+        return real_parse(source, scan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(grading, "_parse_csv", counted)
     over = limit // columns // rows + 1  # repeats whose lines x fields pass the limit
     report = grade_content(CID, header + b"\n" + body * over, digits_data_dir)
     assert not report.valid_submission and not parsed
@@ -133,7 +138,7 @@ def test_a_wide_file_of_tiny_cells_is_refused_before_parsing(
     with open(path, "wb") as out:
         out.write(",".join(f"c{i}" for i in range(fields)).encode() + b"\n")
         out.write((b"0," * (fields - 1) + b"0\n") * (limit // fields + 1))
-    monkeypatch.setattr(grading, "_parse_csv", _never_parse)
+    monkeypatch.setattr(grading, "_parse_csv", _never_parse(path))
     report = grade(CID, path, digits_data_dir)
     assert not report.valid_submission
     assert f"of {fields:,} header field(s)" in report.message and "not parsed" in report.message
@@ -152,7 +157,7 @@ def test_few_cells_of_huge_strings_are_held_to_the_parse_budget(
     size = path.stat().st_size
     real_parse = grading._parse_csv
     monkeypatch.setenv(MAX_SUBMISSION_ENV, str(2 * size))  # the file is half the cap
-    monkeypatch.setattr(grading, "_parse_csv", _never_parse)
+    monkeypatch.setattr(grading, "_parse_csv", _never_parse(path))
     report = grade(CID, path, digits_data_dir)
     assert not report.valid_submission
     assert "MiB of memory to parse" in report.message and MAX_SUBMISSION_ENV in report.message
@@ -162,8 +167,17 @@ def test_few_cells_of_huge_strings_are_held_to_the_parse_budget(
     assert not report.valid_submission and "memory to parse" not in report.message
 
 
-def _never_parse(*_: object) -> None:
-    raise AssertionError("pandas was asked to parse a file the scan should have refused")
+def _never_parse(refused: Path):  # noqa: ANN202 - a stand-in for grading._parse_csv
+    """``_parse_csv`` that fails the test if asked to parse ``refused`` (others parse as usual:
+    grading also scores the sample submission, unless an earlier test cached that)."""
+    real_parse = grading._parse_csv
+
+    def parse(source: object, scan: object) -> object:
+        if isinstance(source, Path | str) and Path(source) == refused:
+            raise AssertionError("pandas was asked to parse a file the scan should have refused")
+        return real_parse(source, scan)  # type: ignore[arg-type]
+
+    return parse
 
 
 def test_a_path_is_parsed_from_disk_never_read_whole(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import read_eval_log
 from pydantic import TypeAdapter
@@ -23,6 +24,7 @@ def _example():  # noqa: ANN202 - the example module
     return module
 
 
+@pytest.mark.slow  # 25 s of CPU: each policy's searches and scripts are also tested in make test
 def test_the_scripted_aide_example_runs_offline(prepare_demo, tmp_path: Path) -> None:  # noqa: ANN001
     example = _example()
     data_dir = prepare_demo(example.COMPETITION_ID)
