@@ -26,6 +26,8 @@ CASES = {
     "text ids": "image_id,label\n" + "".join(f"img_{i:04d},{i % 3}\n" for i in range(11)),
     "duplicate column names": "id,p,p\n1,0.1,0.2\n2,0.3,0.4\n3,0.5,0.6\n4,0.7,0.8\n",
     "header only": "id,label\n",
+    "one field more than the header (an index)": "a,b\n"
+    + "".join(f"{i},{i},{i}\n" for i in range(9)),
 }
 
 

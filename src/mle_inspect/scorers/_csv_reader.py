@@ -47,9 +47,12 @@ def parse_csv(source: str | os.PathLike[str] | bytes, shape: FileShape) -> pd.Da
         elif shape.lines * shape.fields <= CHUNK_CELLS and shape.size <= CHUNK_BYTES:
             frame = pd.read_csv(source)
         else:
-            frame = _read_in_chunks(source, _chunk_rows(shape), exact_blocks=False)
-            if frame is None:  # a column changed kind between chunks: re-read block-aligned
-                frame = _read_in_chunks(source, _block_rows(shape.fields), exact_blocks=True)
+            try:
+                frame = _read_in_chunks(source, _chunk_rows(shape), exact_blocks=False)
+                if frame is None:  # a column changed kind between chunks: re-read block-aligned
+                    frame = _read_in_chunks(source, _block_rows(shape.fields), exact_blocks=True)
+            except _RowLabels:
+                frame = pd.read_csv(source)
     except UnicodeDecodeError as ex:
         raise InvalidSubmission(
             f"the submission is not a UTF-8 text CSV (undecodable byte at offset {ex.start})"
@@ -60,6 +63,13 @@ def parse_csv(source: str | os.PathLike[str] | bytes, shape: FileShape) -> pd.Da
         raise InvalidSubmission("the submission is too large to parse in memory") from None
     assert frame is not None
     return _huge_ints_as_floats(frame)
+
+
+class _RowLabels(Exception):
+    """Rows with one field more than the header, whose first pandas makes the index.
+
+    Only a one-shot read labels those rows exactly as pandas does.
+    """
 
 
 def _chunk_rows(shape: FileShape) -> int:
@@ -111,6 +121,8 @@ def _read_in_chunks(
     with pd.read_csv(path, chunksize=rows) as reader:
         for chunk in reader:
             if names is None:
+                if not isinstance(chunk.index, pd.RangeIndex) or chunk.index.start != 0:
+                    raise _RowLabels
                 names = [str(name) for name in chunk.columns]
                 pieces = [[] for _ in names]
             for position, column in enumerate(pieces):
