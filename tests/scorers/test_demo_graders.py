@@ -205,8 +205,13 @@ def test_a_perfect_submission_wins_gold_and_the_report_is_complete(
     assert report.thresholds_source and "leaderboard" in report.thresholds_source
     assert report.leaderboard_size is not None and report.leaderboard_size >= 30
     assert "not human" in (report.leaderboard_note or "")
-    assert report.percentile == 100.0
-    assert report.normalized_score > 1.0  # better than the ladder's gold threshold
+    # every ladder entry is beaten, except any that is perfect too (a tie counts half): the
+    # ladder's models are trained on a salted split, and some salts let one be perfect
+    board = pd.read_csv(report.leaderboard_source)["score"]
+    worse = board > report.score if report.is_lower_better else board < report.score
+    expected = 100 * (worse.sum() + 0.5 * (board == report.score).sum()) / len(board)
+    assert report.percentile == pytest.approx(expected) and report.percentile > 90
+    assert report.normalized_score >= 1.0  # at least the ladder's gold threshold
 
 
 def test_no_submission_is_invalid_and_says_so(prepare_demo: DemoPreparer) -> None:
