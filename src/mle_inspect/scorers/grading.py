@@ -130,12 +130,15 @@ class FullSize(NamedTuple):
         return CELLS_PER_FULL_SIZE * (self.rows + SPARE_ROWS) * max(self.columns, 1)
 
 
-def full_size(competition: Competition, paths: CompetitionPaths, answers: pd.DataFrame) -> FullSize:
+def full_size(
+    competition: Competition, paths: CompetitionPaths, answers: pd.DataFrame
+) -> FullSize | None:
     """Rows and columns of a complete submission: from the sample submission and the answers.
 
     Rows are the larger of the answers' and the sample's (tensorflow2-QA has two submission
     rows per answers row, VinBigData several answers rows per image); columns are the sample's
-    header fields, else the answers' columns.
+    header fields. None without a readable sample: the answers' columns say nothing of a
+    submission's (ten class columns against one label), so only the parse budget applies.
     """
     sample = paths.prepared / competition.sample_submission
     shape = None
@@ -145,7 +148,7 @@ def full_size(competition: Competition, paths: CompetitionPaths, answers: pd.Dat
     except OSError:
         pass
     if shape is None:
-        return FullSize(len(answers), len(answers.columns))
+        return None
     rows, columns = shape
     return FullSize(max(len(answers), rows), columns)
 
@@ -160,7 +163,7 @@ def _sample_shape(path: str, mtime_ns: int, size: int) -> tuple[int, int] | None
     return max(scan.lines - 1, 0), scan.header_fields
 
 
-def require_plausible_size(scan: SubmissionScan, full: FullSize) -> None:
+def require_plausible_size(scan: SubmissionScan, full: FullSize | None) -> None:
     """Refuse, before parsing, a file far wider, longer or heavier than any grader could accept.
 
     A real submission has the cells of a full-size one (``full``), so
@@ -174,7 +177,7 @@ def require_plausible_size(scan: SubmissionScan, full: FullSize) -> None:
             f"{MAX_COLUMNS:,}; it was not parsed"
         )
     cells = scan.lines * scan.header_fields
-    if cells > full.cell_limit:
+    if full is not None and cells > full.cell_limit:
         raise InvalidSubmission(
             f"the submission has {scan.lines:,} lines of {scan.header_fields:,} header "
             f"field(s), {cells:,} cells, over the limit of {full.cell_limit:,} for a test set "
@@ -192,7 +195,7 @@ def require_plausible_size(scan: SubmissionScan, full: FullSize) -> None:
 
 
 def parse_plausible(
-    source: str | os.PathLike[str] | bytes, scan: SubmissionScan, full: FullSize
+    source: str | os.PathLike[str] | bytes, scan: SubmissionScan, full: FullSize | None
 ) -> pd.DataFrame:
     """The submission's frame, once its scan shows a plausible size (else InvalidSubmission)."""
     require_plausible_size(scan, full)

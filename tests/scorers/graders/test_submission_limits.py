@@ -128,6 +128,24 @@ def test_far_more_lines_than_the_test_set_are_refused_before_parsing(
     assert "duplicate id" in report.message
 
 
+def test_without_a_sample_submission_only_the_parse_budget_applies(
+    digits_data_dir: Path, tmp_path: Path
+) -> None:
+    """The answers' columns say nothing of a submission's, so no cell limit is guessed."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(digits_data_dir / CID, data / CID, symlinks=True)
+    sample = data / CID / "prepared" / "public" / "sample_submission.csv"
+    header, _, body = sample.read_bytes().partition(b"\n")
+    sample.parent.chmod(0o755)  # prepared public dirs are read-only
+    sample.unlink()
+    rows, columns, limit = _cell_limit(digits_data_dir)
+    over = limit // columns // rows + 1  # would pass the limit a sample gives
+    report = grade_content(CID, header + b"\n" + body * over, data)
+    assert not report.valid_submission and "duplicate id" in report.message  # it was parsed
+
+
 def test_a_wide_file_of_tiny_cells_is_refused_before_parsing(
     digits_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
