@@ -13,13 +13,14 @@ is parsed, and never above 4 GiB at the default cap.
 
 Refused before parsing (one chunked scan, or ``stat``):
 - NUL bytes (sparse on disk), refused at the first chunk;
-- real rows repeated to the size: more cells than twice a full-size submission;
+- real rows repeated to the size: more lines than twice a full-size submission;
+- a header of 1,000 fields (of ``0``), over the field limit;
 - real rows over ``MLE_INSPECT_MAX_SUBMISSION_BYTES``, refused from ``stat``.
 
 Parsed in full, each just under a limit (the worst a file can cost):
 - narrow numeric rows (``4000000,3``) and narrow text rows (``img_000000001,3``) just under
-  the cell limit: the most cells per byte, where pandas' per-cell cost dominates;
-- 1,000 fields of ``0`` per row, just under the cell limit;
+  the line limit: the most cells per byte, where pandas' per-cell cost dominates;
+- rows of ``0`` in as many fields as the field limit allows (18), just under the line limit;
 - a few rows of very long strings (RLE-like) just under the parse budget, a third of the
   cap: with the cap at 600 MB, and with ``--big`` at the default 4 GiB (a 1.3 GB file).
 """
@@ -176,7 +177,7 @@ def main() -> None:
     try:
         valid = prepare(root)
         env = dict(os.environ)
-        cells = FullSize(ANSWER_ROWS, 2).cell_limit
+        full = FullSize(ANSWER_ROWS, 2)
         small = root / "valid.csv"
         small.write_bytes(valid)
         peak, extra, wall, out = measure(small, root, env)
@@ -189,12 +190,14 @@ def main() -> None:
             write_rows(root / "rows.csv", valid, size_mb * MB)
             capped = dict(env, **{MAX_SUBMISSION_ENV: str(size_mb * MB // 2)})
             run(f"real rows, {{mb:.0f}} MB, cap {size_mb // 2} MB", root / "rows.csv", capped)
-        write_narrow(root / "narrow.csv", cells // 2 - 2, text_ids=False)
-        run("narrow numbers, cell limit (parsed)", root / "narrow.csv", env)
-        write_narrow(root / "narrow.csv", cells // 2 - 2, text_ids=True)
-        run("narrow text, cell limit (parsed)", root / "narrow.csv", env)
-        write_wide(root / "wide.csv", 1_000, cells // 1_000 - 2)
-        run("1,000 fields of 0, cell limit (parsed)", root / "wide.csv", env)
+        write_wide(root / "wide.csv", 1_000, 100_000)
+        run("1,000 fields of 0, {mb:.0f} MB", root / "wide.csv", env)
+        write_narrow(root / "narrow.csv", full.line_limit - 2, text_ids=False)
+        run("narrow numbers, line limit (parsed)", root / "narrow.csv", env)
+        write_narrow(root / "narrow.csv", full.line_limit - 2, text_ids=True)
+        run("narrow text, line limit (parsed)", root / "narrow.csv", env)
+        write_wide(root / "wide.csv", full.field_limit, full.line_limit - 2)
+        run(f"{full.field_limit} fields of 0, line limit (parsed)", root / "wide.csv", env)
         cap = 600 * MB
         write_long_strings(root / "long.csv", cap // 3 - MB)
         run(

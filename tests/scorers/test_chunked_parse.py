@@ -19,6 +19,8 @@ CASES = {
     "ints": "id,label\n" + "".join(f"{i},{i % 7}\n" for i in range(20)),
     "a NaN in a later chunk turns ints to floats": "id,p\n1,0\n2,1\n3,0\n4,1\n5,\n6,1\n7,0\n",
     "floats after ints": "id,p\n1,0\n2,1\n3,1\n4,0.5\n5,0.25\n",
+    "ints after floats": "id,p\n1,0.5\n2,0.25\n3,1\n4,0\n5,1\n6,0\n",
+    "booleans then words": "id,flag\n1,True\n2,False\n3,True\n4,maybe\n5,False\n",
     "quoted commas and newlines": 'id,text\n1,"a,b"\n2,"line\none"\n3,plain\n4,"x ""q"""\n5,z\n',
     "empty cells and NA words": "id,a,b\n1,,x\n2,NA,y\n3,1,\n4,null,w\n5,2,v\n",
     "booleans": "id,flag\n1,True\n2,False\n3,True\n4,False\n",
@@ -65,9 +67,9 @@ def test_a_column_of_mixed_types_matches_a_one_shot_read_cell_for_cell(
     reads: list[bool] = []
     real_read = _csv_reader._read_in_chunks
 
-    def counted(path: Path, rows: int, *, exact_blocks: bool) -> pd.DataFrame | None:
-        reads.append(exact_blocks)
-        return real_read(path, rows, exact_blocks=exact_blocks)
+    def counted(path: Path, rows: int, **options: int) -> pd.DataFrame | None:
+        reads.append(bool(options["exact_blocks"]))
+        return real_read(path, rows, **options)
 
     monkeypatch.setattr(_csv_reader, "_read_in_chunks", counted)
     with warnings.catch_warnings():
@@ -92,9 +94,9 @@ def test_long_strings_are_read_a_few_rows_at_a_time(
     sizes: list[int] = []
     real_read = _csv_reader._read_in_chunks
 
-    def counted(path: Path, rows: int, *, exact_blocks: bool) -> pd.DataFrame | None:
+    def counted(path: Path, rows: int, **options: int) -> pd.DataFrame | None:
         sizes.append(rows)
-        return real_read(path, rows, exact_blocks=exact_blocks)
+        return real_read(path, rows, **options)
 
     monkeypatch.setattr(_csv_reader, "_read_in_chunks", counted)
     chunked = grading.read_submission_csv(path)

@@ -1,9 +1,9 @@
 """Parse a checked submission CSV into the frame ``pd.read_csv`` gives, in bounded memory.
 
 The graders judge this frame, so it must be the one-shot read's, type for type and cell for
-cell. A big file is nonetheless read in chunks of bounded size and joined column by column:
-pandas' one-shot reader holds the file's text, its Python objects and the result at once
-(about 3-4x the file), the chunked read about one copy of the result plus a chunk
+cell. A big file is nonetheless read in chunks of bounded size, numbers going straight into
+one array per column: pandas' one-shot reader holds the file's text, its Python objects and
+the result at once (about 3-4x the file), the chunked read one copy of the result and a chunk
 (``benchmarks/grading_memory.py`` prints both). Light at import: pandas is imported inside.
 """
 
@@ -48,9 +48,12 @@ def parse_csv(source: str | os.PathLike[str] | bytes, shape: FileShape) -> pd.Da
             frame = pd.read_csv(source)
         else:
             try:
-                frame = _read_in_chunks(source, _chunk_rows(shape), exact_blocks=False)
+                rows, capacity = _block_rows(shape.fields), shape.lines
+                frame = _read_in_chunks(
+                    source, _chunk_rows(shape), exact_blocks=False, capacity=capacity
+                )
                 if frame is None:  # a column changed kind between chunks: re-read block-aligned
-                    frame = _read_in_chunks(source, _block_rows(shape.fields), exact_blocks=True)
+                    frame = _read_in_chunks(source, rows, exact_blocks=True, capacity=capacity)
             except _RowLabels:
                 frame = pd.read_csv(source)
     except UnicodeDecodeError as ex:
@@ -103,45 +106,105 @@ def _block_rows(fields: int) -> int:
 
 
 def _read_in_chunks(
-    path: str | os.PathLike[str], rows: int, *, exact_blocks: bool
+    path: str | os.PathLike[str], rows: int, *, exact_blocks: bool, capacity: int
 ) -> pd.DataFrame | None:
-    """``pd.read_csv(path)`` read ``rows`` at a time, holding about one copy of the frame.
+    """``pd.read_csv(path)`` read ``rows`` at a time, holding one copy of the frame and a chunk.
 
-    Each chunk's columns are copied out (so the chunk's block is freed), then each column's
-    pieces are joined and dropped in turn. Numbers join as pandas joins them (int with
-    float is float). A column whose kind changes between chunks (numbers, then text)
-    depends on where the chunks fall: None is returned so the caller re-reads with
-    ``exact_blocks`` (chunks of pandas' own blocks), where it is joined as pandas joins it.
+    Numbers go straight into one array per column, allocated once for ``capacity`` rows (the
+    scan's line count); anything else is kept as pieces and joined at the end, as pandas joins
+    them. A column whose kind changes between chunks (numbers, then text) depends on where
+    the chunks fall: None is returned so the caller re-reads with ``exact_blocks`` (chunks of
+    pandas' own blocks), where it is joined as pandas joins it.
     """
-    import numpy as np
     import pandas as pd
 
     names: list[str] | None = None
-    pieces: list[list[pd.Series]] = []
+    columns: list[_Column] = []
     with pd.read_csv(path, chunksize=rows) as reader:
         for chunk in reader:
             if names is None:
                 if not isinstance(chunk.index, pd.RangeIndex) or chunk.index.start != 0:
                     raise _RowLabels
                 names = [str(name) for name in chunk.columns]
-                pieces = [[] for _ in names]
-            for position, column in enumerate(pieces):
-                column.append(chunk.iloc[:, position].copy())
-                if not exact_blocks and not _same_kind(column[0].dtype, column[-1].dtype):
+                columns = [_Column(capacity) for _ in names]
+            for position, column in enumerate(columns):
+                values = chunk.iloc[:, position]
+                if not exact_blocks and not column.same_kind(values.dtype):
                     return None
+                column.add(values)
             del chunk
     if names is None:  # no rows at all: the one-shot reader gives the header's empty frame
         return pd.read_csv(path)
-    columns: dict[str, Any] = {}
-    for name, column in zip(names, pieces, strict=True):
-        dtypes = {piece.dtype for piece in column}
-        first = next(iter(dtypes))
-        if len(dtypes) == 1 and isinstance(first, np.dtype):
-            columns[name] = np.concatenate([piece.to_numpy() for piece in column])
-        else:
-            columns[name] = pd.concat(column, ignore_index=True)
-        column.clear()
-    return pd.DataFrame(columns, copy=False)
+    joined = {}
+    for name, column in zip(names, columns, strict=True):
+        joined[name] = column.result()
+    return pd.DataFrame(joined, copy=False)
+
+
+class _Column:
+    """One column, filled chunk by chunk."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(capacity, 1)
+        self.first: Any = None
+        self.array: Any = None  # numbers so far, in one array allocated once
+        self.pieces: list[Any] = []  # anything else (text, mixed), joined at the end
+        self.filled = 0
+
+    def same_kind(self, dtype: Any) -> bool:
+        """Whether ``dtype`` joins this column's first one regardless of where chunks fall."""
+        return self.first is None or _same_kind(self.first, dtype)
+
+    def add(self, values: pd.Series) -> None:
+        """Append one chunk's values."""
+        import numpy as np
+
+        if self.first is None:
+            self.first = values.dtype
+        dtype = values.dtype
+        if not self.pieces and isinstance(dtype, np.dtype) and dtype.kind in "bif":
+            if self.array is None:
+                self.array = np.empty(self.capacity, dtype=dtype)
+            elif self.array.dtype != dtype and not self._widen(dtype):
+                self._to_pieces()
+                self.pieces.append(values.copy())
+                self.filled += len(values)
+                return
+            end = self.filled + len(values)
+            if end > len(self.array):  # more rows than the scan's lines: cannot happen, but grow
+                self.array = np.concatenate([self.array, np.empty(end, dtype=self.array.dtype)])
+            self.array[self.filled : end] = values.to_numpy()
+            self.filled = end
+            return
+        self._to_pieces()
+        self.pieces.append(values.copy())
+        self.filled += len(values)
+
+    def _widen(self, dtype: Any) -> bool:
+        """Int and float join as float, as pandas joins them; False for any other pair."""
+        import numpy as np
+
+        pair = {self.array.dtype, dtype}
+        if pair != {np.dtype("int64"), np.dtype("float64")}:
+            return False
+        if self.array.dtype != np.float64:
+            self.array = self.array.astype(np.float64)
+        return True
+
+    def _to_pieces(self) -> None:
+        import pandas as pd
+
+        if self.array is not None:
+            self.pieces.append(pd.Series(self.array[: self.filled]))
+            self.array = None
+
+    def result(self) -> Any:
+        """The whole column: an array of numbers, or the joined pieces."""
+        import pandas as pd
+
+        if self.array is not None:
+            return self.array[: self.filled]
+        return pd.concat(self.pieces, ignore_index=True)
 
 
 def _same_kind(first: Any, other: Any) -> bool:

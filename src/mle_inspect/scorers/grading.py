@@ -105,8 +105,11 @@ def check_submission_file(path: str | os.PathLike[str]) -> SubmissionScan:
 MAX_COLUMNS = 10_000
 """Header fields beyond this are refused unparsed: the widest real submission has 121
 columns, and pandas takes minutes over a header of a million."""
-CELLS_PER_FULL_SIZE = 2
-"""A submission may hold at most this many times the cells of a full-size one."""
+ROWS_PER_FULL_SIZE = 2
+"""A submission may have at most this many times the rows of a full-size one (+ spare)."""
+EXTRA_COLUMNS = 16
+"""Header fields a submission may have beyond a full-size one's (or twice those, if more):
+some graders ignore extra columns, and an agent may add a few (an index, class scores)."""
 SPARE_ROWS = 10_000
 """Rows added to a full-size submission before the limit is taken, for small test sets."""
 BYTES_PER_CELL = 8
@@ -125,9 +128,14 @@ class FullSize(NamedTuple):
     columns: int
 
     @property
-    def cell_limit(self) -> int:
-        """The most cells (lines x header fields) a file may have and still be parsed."""
-        return CELLS_PER_FULL_SIZE * (self.rows + SPARE_ROWS) * max(self.columns, 1)
+    def line_limit(self) -> int:
+        """The most lines a file may have and still be parsed."""
+        return ROWS_PER_FULL_SIZE * (self.rows + SPARE_ROWS)
+
+    @property
+    def field_limit(self) -> int:
+        """The most header fields a file may have and still be parsed."""
+        return min(max(2 * self.columns, self.columns + EXTRA_COLUMNS), MAX_COLUMNS)
 
 
 def full_size(
@@ -166,25 +174,28 @@ def _sample_shape(path: str, mtime_ns: int, size: int) -> tuple[int, int] | None
 def require_plausible_size(scan: SubmissionScan, full: FullSize | None) -> None:
     """Refuse, before parsing, a file far wider, longer or heavier than any grader could accept.
 
-    A real submission has the cells of a full-size one (``full``), so
-    ``CELLS_PER_FULL_SIZE`` x that leaves room for an index column or repeated rows; a bigger
-    file is an attack on memory (pandas would hold it all), not a submission. The parse
-    budget bounds what is left: few cells holding huge strings.
+    A real submission has the shape of a full-size one (``full``); twice its rows and a few
+    extra columns leave room for an index column, class scores or repeated rows. A bigger
+    file is an attack on memory (pandas would hold it all, at 8 bytes a cell of 2), not a
+    submission. The parse budget bounds what is left: few cells holding huge strings.
     """
     if scan.header_fields > MAX_COLUMNS:
         raise InvalidSubmission(
             f"the submission's header has {scan.header_fields:,} fields, over the limit of "
             f"{MAX_COLUMNS:,}; it was not parsed"
         )
-    cells = scan.lines * scan.header_fields
-    if full is not None and cells > full.cell_limit:
+    if full is not None and scan.header_fields > full.field_limit:
         raise InvalidSubmission(
-            f"the submission has {scan.lines:,} lines of {scan.header_fields:,} header "
-            f"field(s), {cells:,} cells, over the limit of {full.cell_limit:,} for a test set "
-            f"of {full.rows:,} rows x {full.columns:,} columns ({CELLS_PER_FULL_SIZE}x a "
-            f"full-size submission, + {SPARE_ROWS:,} rows); it was not parsed"
+            f"the submission's header has {scan.header_fields:,} fields, over the limit of "
+            f"{full.field_limit:,} for a submission of {full.columns:,} columns; it was not parsed"
         )
-    estimate = scan.size + BYTES_PER_CELL * cells
+    if full is not None and scan.lines > full.line_limit:
+        raise InvalidSubmission(
+            f"the submission has {scan.lines:,} lines, over the limit of {full.line_limit:,} "
+            f"for a test set of {full.rows:,} rows ({ROWS_PER_FULL_SIZE}x, + {SPARE_ROWS:,}); "
+            "it was not parsed"
+        )
+    estimate = scan.size + BYTES_PER_CELL * scan.lines * scan.header_fields
     budget = max_submission_bytes() // PARSE_SHARE_OF_CAP
     if estimate > budget:
         raise InvalidSubmission(

@@ -7,6 +7,7 @@ at the first chunk) with a message; every message that reaches a GradeReport is 
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 import time
@@ -17,7 +18,8 @@ import pytest
 
 from mle_inspect.scorers import GradeReport, InvalidSubmission, grade, grade_content, grading
 from mle_inspect.scorers.grading import (
-    CELLS_PER_FULL_SIZE,
+    EXTRA_COLUMNS,
+    ROWS_PER_FULL_SIZE,
     SPARE_ROWS,
     read_submission_csv,
     validate_content,
@@ -94,12 +96,11 @@ def test_nul_bytes_after_valid_rows_are_refused_in_bytes_and_files(
         assert not valid and "NUL byte at offset" in message
 
 
-def _cell_limit(data_dir: Path) -> tuple[int, int, int]:
-    """(answer rows, sample columns, cell limit) of the demo competition, from its files."""
+def _shape(data_dir: Path) -> tuple[int, int]:
+    """(rows, columns) of a full-size submission of the demo competition, from its files."""
     sample = pd.read_csv(data_dir / CID / "prepared" / "public" / "sample_submission.csv")
     answers = pd.read_csv(data_dir / CID / "prepared" / "private" / "test.csv")
-    rows, columns = max(len(answers), len(sample)), len(sample.columns)
-    return rows, columns, CELLS_PER_FULL_SIZE * (rows + SPARE_ROWS) * columns
+    return max(len(answers), len(sample)), len(sample.columns)
 
 
 def test_far_more_lines_than_the_test_set_are_refused_before_parsing(
@@ -107,7 +108,8 @@ def test_far_more_lines_than_the_test_set_are_refused_before_parsing(
 ) -> None:
     sample = _sample(digits_data_dir)
     header, _, body = sample.partition(b"\n")
-    rows, columns, limit = _cell_limit(digits_data_dir)
+    rows, _ = _shape(digits_data_dir)
+    limit = ROWS_PER_FULL_SIZE * (rows + SPARE_ROWS)
     parsed: list[object] = []
     real_parse = grading._parse_csv
 
@@ -117,21 +119,30 @@ def test_far_more_lines_than_the_test_set_are_refused_before_parsing(
         return real_parse(source, scan)  # type: ignore[arg-type]
 
     monkeypatch.setattr(grading, "_parse_csv", counted)
-    over = limit // columns // rows + 1  # repeats whose lines x fields pass the limit
+    over = limit // rows + 1  # repeats of the rows that pass the line limit
     report = grade_content(CID, header + b"\n" + body * over, digits_data_dir)
     assert not report.valid_submission and not parsed
-    assert "cells, over the limit" in report.message and "not parsed" in report.message
-    assert f"{rows:,} rows x {columns:,} columns" in report.message
-    under = (limit // columns - 1) // rows  # just under: parsed, then refused for its ids
+    assert "lines, over the limit" in report.message and "not parsed" in report.message
+    assert f"for a test set of {rows:,} rows" in report.message
+    under = (limit - 1) // rows  # just under: parsed, then refused for its ids
     report = grade_content(CID, header + b"\n" + body * under, digits_data_dir)
     assert not report.valid_submission and len(parsed) == 1
     assert "duplicate id" in report.message
 
 
+def test_a_few_extra_columns_are_parsed_and_judged_by_the_grader(digits_data_dir: Path) -> None:
+    """An index and class scores beside the predictions: the grader decides, not the limit."""
+    frame = pd.read_csv(io.BytesIO(_sample(digits_data_dir)))
+    for i in range(EXTRA_COLUMNS - 1):  # with the index: EXTRA_COLUMNS more fields
+        frame[f"score_{i}"] = 0.5
+    report = grade_content(CID, frame.to_csv(index=True).encode(), digits_data_dir)
+    assert "not parsed" not in report.message
+
+
 def test_without_a_sample_submission_only_the_parse_budget_applies(
     digits_data_dir: Path, tmp_path: Path
 ) -> None:
-    """The answers' columns say nothing of a submission's, so no cell limit is guessed."""
+    """The answers' columns say nothing of a submission's, so no row or field limit is guessed."""
     import shutil
 
     data = tmp_path / "data"
@@ -140,8 +151,8 @@ def test_without_a_sample_submission_only_the_parse_budget_applies(
     header, _, body = sample.read_bytes().partition(b"\n")
     sample.parent.chmod(0o755)  # prepared public dirs are read-only
     sample.unlink()
-    rows, columns, limit = _cell_limit(digits_data_dir)
-    over = limit // columns // rows + 1  # would pass the limit a sample gives
+    rows, _ = _shape(digits_data_dir)
+    over = ROWS_PER_FULL_SIZE * (rows + SPARE_ROWS) // rows + 1  # past the limit a sample gives
     report = grade_content(CID, header + b"\n" + body * over, data)
     assert not report.valid_submission and "duplicate id" in report.message  # it was parsed
 
@@ -149,23 +160,24 @@ def test_without_a_sample_submission_only_the_parse_budget_applies(
 def test_a_wide_file_of_tiny_cells_is_refused_before_parsing(
     digits_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """1,000 columns of ``0``: 200 MB of them parsed to 1.9 GB before the cell limit."""
-    _, _, limit = _cell_limit(digits_data_dir)
+    """1,000 columns of ``0``: 200 MB of them parsed to 1.9 GB before the field limit."""
+    _, columns = _shape(digits_data_dir)
     fields = 1_000
     path = tmp_path / "submission.csv"
     with open(path, "wb") as out:
         out.write(",".join(f"c{i}" for i in range(fields)).encode() + b"\n")
-        out.write((b"0," * (fields - 1) + b"0\n") * (limit // fields + 1))
+        out.write((b"0," * (fields - 1) + b"0\n") * 100)
     monkeypatch.setattr(grading, "_parse_csv", _never_parse(path))
     report = grade(CID, path, digits_data_dir)
-    assert not report.valid_submission
-    assert f"of {fields:,} header field(s)" in report.message and "not parsed" in report.message
+    assert not report.valid_submission and "not parsed" in report.message
+    assert f"has {fields:,} fields" in report.message
+    assert f"for a submission of {columns:,} columns" in report.message
 
 
 def test_few_cells_of_huge_strings_are_held_to_the_parse_budget(
     digits_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Under the size cap and the cell limit, but over a third of the cap once parsed."""
+    """Under the size cap and the row and field limits, but over a third of the cap parsed."""
     sample = _sample(digits_data_dir)
     header, _, body = sample.partition(b"\n")
     first, _, _ = body.partition(b"\n")
@@ -256,12 +268,14 @@ def test_a_csv_bomb_of_a_million_columns_is_refused_unparsed(digits_data_dir: Pa
 
 
 def test_a_wide_header_of_long_names_gives_a_capped_message(digits_data_dir: Path) -> None:
-    names = [f"{i}_" + "n" * 300 for i in range(5_000)]  # ~1.5 MB of column names
+    _, columns = _shape(digits_data_dir)
+    # as many fields as the limit lets through, each name 100 KB
+    names = [f"{i}_" + "n" * 100_000 for i in range(columns + EXTRA_COLUMNS)]
     row = ",".join(["1"] * len(names))
     report = grade_content(CID, (",".join(names) + "\n" + row + "\n").encode(), digits_data_dir)
-    assert not report.valid_submission
+    assert not report.valid_submission and "not parsed" not in report.message
     _assert_capped(report.message)
-    assert "more)" in report.message or "characters cut" in report.message
+    assert "(100,002 characters)" in report.message  # each name quoted cut, with its length
 
 
 def test_a_single_20_mb_line_gives_a_capped_message(digits_data_dir: Path) -> None:
