@@ -21,6 +21,7 @@ from mle_inspect.competitions import get_competition, split_ids
 from mle_inspect.data import competition_paths, prepare_competition
 from mle_inspect.data._layout import MARKER_NAME
 from mle_inspect.data.checksums import checksums_for, verify_prepared
+from mle_inspect.data.public_sample import PUBLIC_COPY  # the agent's copy of a private sample
 
 from ._synthetic import build
 
@@ -106,11 +107,11 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
         {"test.csv", "gold_submission.csv"},
     ),
     "text-normalization-challenge-english-language": (
-        {"en_train.csv.zip", "en_test_2.csv.zip", "en_sample_submission_2.csv.zip"},
+        {"en_train.csv.zip", "en_test_2.csv.zip", "en_sample_submission_2.csv.zip", PUBLIC_COPY},
         {"answers.csv", "sample_submission.csv"},
     ),
     "text-normalization-challenge-russian-language": (
-        {"ru_train.csv.zip", "ru_test_2.csv.zip", "ru_sample_submission_2.csv.zip"},
+        {"ru_train.csv.zip", "ru_test_2.csv.zip", "ru_sample_submission_2.csv.zip", PUBLIC_COPY},
         {"answers.csv", "sample_submission.csv"},
     ),
     "the-icml-2013-whale-challenge-right-whale-redux": (
@@ -118,7 +119,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
         {"test.csv"},
     ),
     "invasive-species-monitoring": (
-        {"sample_submission.csv.zip", "train_labels.csv.zip", "train.7z", "test.7z"},
+        {"sample_submission.csv.zip", "train_labels.csv.zip", "train.7z", "test.7z", PUBLIC_COPY},
         {"answers.csv", "sample_submission.csv"},
     ),
     "ml2021spring-hw2": ({"timit_11", "sampleSubmission.csv"}, {"answers.csv"}),

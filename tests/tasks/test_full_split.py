@@ -101,6 +101,58 @@ def test_a_missing_public_archive_is_a_clear_error(tmp_path: Path) -> None:
         agent_sample_submission(competition, CompetitionPaths(tmp_path, cid))
 
 
+EXTRACT_AS_OWNER = """
+import sys
+from pathlib import Path
+from mle_inspect.competitions import get_competition
+from mle_inspect.data import CompetitionPaths
+from mle_inspect.tasks._public_sample import agent_sample_submission
+print(agent_sample_submission(get_competition(sys.argv[2]), CompetitionPaths(Path(sys.argv[1]), sys.argv[2])))
+"""
+
+
+def test_a_read_only_public_dir_of_its_owner_gets_the_copy_and_stays_read_only(
+    tmp_path: Path,
+) -> None:
+    """A dir prepared before prepare extracted the copy: public/ is 0555, as prepare leaves
+    it, and its non-root owner loads the task (as root, permissions would not be tested)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv(1) to run the load as a non-root owner")
+    import tempfile
+
+    cid = PRIVATE_SAMPLE_IDS[0]
+    root = Path(tempfile.mkdtemp(prefix="mle-owner-"))  # under /tmp: others may traverse
+    try:
+        build_prepared_dir(root, [cid])
+        public = root / cid / "prepared" / "public"
+        (public / PUBLIC_COPY).unlink(missing_ok=True)
+        for path in [root, *root.rglob("*")]:
+            os.chown(path, 65534, 65534)
+        for path in public.rglob("*"):
+            path.chmod(0o444)
+        public.chmod(0o555)
+        done = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            + [sys.executable, "-c", EXTRACT_AS_OWNER, str(root), cid],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HOME": str(root)},
+            timeout=120,
+        )
+        copied = (public / PUBLIC_COPY).is_file()
+        mode = public.stat().st_mode & 0o777
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == PUBLIC_COPY
+    assert copied and oct(mode) == oct(0o555)
+
+
 def test_an_archive_with_two_members_is_refused(tmp_path: Path) -> None:
     cid = next(c for c in PRIVATE_SAMPLE_IDS if c.startswith("text-normalization"))
     build_prepared_dir(tmp_path, [cid])

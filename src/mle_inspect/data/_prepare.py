@@ -20,6 +20,7 @@ from ._layout import MARKER_NAME, CompetitionPaths
 from ._lock import competition_lock
 from .descriptions import copy_obfuscated_description, resolve_mlebench_dir
 from .kaggle import local_archive
+from .public_sample import SampleArchiveError, extract_public_sample
 
 if TYPE_CHECKING:
     from .kaggle import KaggleClient
@@ -218,6 +219,10 @@ def _prepare_locked(
             log(f"{competition.id}: building leaderboard")
             board = load_hook(competition.leaderboard)(public, private)
             board.to_csv(tmp / "leaderboard.csv", index=False)
+        try:  # the agent's copy of a sample submission kept private (before public/ is locked)
+            extract_public_sample(competition, tmp)
+        except SampleArchiveError as ex:
+            raise PreparationError(f"{ex} (a bug in the prepare function)") from ex
         _make_read_only(public)
         (tmp / MARKER_NAME).write_text(
             json.dumps(
