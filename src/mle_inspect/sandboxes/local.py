@@ -369,6 +369,7 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         if self.holder is not None:
             cmd = self.holder.wrap(cmd, final_cwd)
             final_cwd = str(self.root)  # the host side of nsenter runs here
+            user = self._inside_user(user)
         elif self.agent_uid is not None:
             cmd = self._as_agent(cmd, user)
             user = None
@@ -394,6 +395,18 @@ class MleLocalSandbox(LocalSandboxEnvironment):
             )
 
         return await _run_killable(run, f"{EXEC_ENV}={exec_id}".encode(), timeout)
+
+    @staticmethod
+    def _inside_user(user: str | None) -> None:
+        """Inside the holder every command runs as its one user, uid 0 of its namespace.
+
+        ``id -u`` there says ``0`` (what Inspect's services then ask for by name), whoever
+        runs the eval: the host side runs as the caller, so no user is passed on. A
+        non-root caller asking for ``0`` used to be refused by Inspect's local exec.
+        """
+        if user is not None and user not in ("0", "root"):
+            raise SandboxUserUnsupportedError(f"mle_local cannot execute as {user!r}")
+        return None
 
     def _as_agent(self, cmd: list[str], user: str | None) -> list[str]:
         """``cmd`` under the sample's uid (root only when a caller asks for it by name)."""
