@@ -35,16 +35,33 @@ class DemoPreparer:
         return self.root
 
 
+SHARED_DEMO_ENV = "MLE_INSPECT_TEST_SHARED_DEMO"
+"""Set by the xdist controller: a data dir with every demo prepared before any worker began."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, the controller prepares the demo competitions once, before the workers
+    start (they inherit the environment), instead of each worker preparing its own. No two
+    processes ever prepare the same dir, and the workers only read it."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", default=None):
+        return
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="mle-inspect-test-demo-"))
+    DemoPreparer(root)(*DEMO_IDS)
+    os.environ[SHARED_DEMO_ENV] = str(root)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shared = os.environ.get(SHARED_DEMO_ENV)
+    if shared and not hasattr(config, "workerinput"):
+        shutil.rmtree(shared, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def prepare_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoPreparer:
-    """One data dir for the whole run: xdist workers share it (each competition's prepare
-    lock makes the others wait and reuse it), so each demo is prepared once, not per worker."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's base temp dir, above each worker's own
-    shared = root / "demo-data"
-    shared.mkdir(exist_ok=True)
-    return DemoPreparer(shared)
+    shared = os.environ.get(SHARED_DEMO_ENV)
+    return DemoPreparer(Path(shared) if shared else tmp_path_factory.mktemp("demo-data"))
 
 
 @pytest.fixture(scope="session")

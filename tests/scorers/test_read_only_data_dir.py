@@ -48,6 +48,7 @@ def _read_only_mounts_work(probe: Path) -> str | None:
     return None if done.returncode == 0 else f"read-only bind mounts fail here: {done.stderr}"
 
 
+@pytest.mark.slow  # a whole eval in a fresh interpreter
 def test_an_eval_on_a_read_only_data_dir_grades_and_keeps_the_copy_in_the_cache(
     digits_data_dir: Path, tmp_path: Path
 ) -> None:
