@@ -7,7 +7,8 @@ LOG_DIR ?= logs/demo
 # (pytest's -ra, set in pyproject.toml, lists the reasons); slow ones are left out (`make
 # test-slow` runs them; CI runs both). Four
 # pytest-xdist workers: many tests wait on sandboxes and clocks rather than the CPU, so two
-# workers per core of this 2-core machine keep both busy (3 min 13 s with 2, 2 min 52 s with 4)
+# workers per core of this 2-core machine keep both busy (about 2 min 45 s with 4); under xdist
+# the controller prepares the demo data once, before the workers start (tests/conftest.py)
 PYTEST_ARGS ?= -m "not slow" -n 4
 
 .PHONY: demo test test-slow lint install install-dev clean

@@ -263,3 +263,25 @@ def test_fail_fast_stops_the_run_at_the_first_error(wine_data_dir: Path, tmp_pat
     )
     assert log.status == "error"
     assert log.error is not None and "the agent's own bug" in log.error.message
+
+
+def test_a_submission_that_cannot_be_kept_is_still_graded(
+    wine_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk where the kept copy goes costs the later re-grade, never the score."""
+    import errno
+
+    from mle_inspect.scorers import scorer
+
+    def disk_full(root: Path, competition_id: str) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(scorer, "INLINE_LIMIT", 0)  # every copy goes to disk
+    monkeypatch.setattr(scorer, "writable_spill_dir", disk_full)
+    task = mle_bench(competitions=CID, data_dir=str(wine_data_dir), solver=dummy())
+    [log] = inspect_eval(task, model="none/none", log_dir=str(tmp_path), display="none")
+    [sample] = read_eval_log(log.location).samples or []
+    assert sample.error is None
+    assert sample.scores["mle_scorer"].value["valid_submission"] == 1.0
+    assert sample.store["KeptSubmission:mle_inspect:host_copy"] is None
+    assert sample.store["KeptSubmission:mle_inspect:sha256"] is not None

@@ -13,14 +13,19 @@ OBFUSCATED_DESCRIPTION = "description_obfuscated.md"
 """Beside public/ (never inside it): shown in place of description.md with -T description=obfuscated."""
 
 
+def user_cache_root() -> Path:
+    """The user cache dir of mle-inspect (``~/.cache/mle-inspect`` on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("mle-inspect", appauthor=False))
+
+
 def default_data_dir() -> Path:
     """``$MLE_INSPECT_DATA_DIR`` or the user cache dir ``.../mle-inspect/data``."""
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("mle-inspect", appauthor=False)) / "data"
+    return user_cache_root() / "data"
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None) -> Path:

@@ -369,7 +369,8 @@ class MleLocalSandbox(LocalSandboxEnvironment):
         if self.holder is not None:
             cmd = self.holder.wrap(cmd, final_cwd)
             final_cwd = str(self.root)  # the host side of nsenter runs here
-            user = self._inside_user(user)
+            _require_holder_user(user)
+            user = None  # the host side runs as the caller
         elif self.agent_uid is not None:
             cmd = self._as_agent(cmd, user)
             user = None
@@ -395,18 +396,6 @@ class MleLocalSandbox(LocalSandboxEnvironment):
             )
 
         return await _run_killable(run, f"{EXEC_ENV}={exec_id}".encode(), timeout)
-
-    @staticmethod
-    def _inside_user(user: str | None) -> None:
-        """Inside the holder every command runs as its one user, uid 0 of its namespace.
-
-        ``id -u`` there says ``0`` (what Inspect's services then ask for by name), whoever
-        runs the eval: the host side runs as the caller, so no user is passed on. A
-        non-root caller asking for ``0`` used to be refused by Inspect's local exec.
-        """
-        if user is not None and user not in ("0", "root"):
-            raise SandboxUserUnsupportedError(f"mle_local cannot execute as {user!r}")
-        return None
 
     def _as_agent(self, cmd: list[str], user: str | None) -> list[str]:
         """``cmd`` under the sample's uid (root only when a caller asks for it by name)."""
@@ -738,3 +727,14 @@ class _NoDirectory:
 
     def cleanup(self) -> None:
         pass
+
+
+def _require_holder_user(user: str | None) -> None:
+    """Inside the holder every command runs as its one user, uid 0 of its namespace.
+
+    ``id -u`` there says ``0``, which Inspect's services then ask for by name, whoever runs
+    the eval; Inspect's local exec would refuse ``0`` from a non-root caller, so no user is
+    passed on. Any other user does not exist in the sandbox.
+    """
+    if user is not None and user not in ("0", "root"):
+        raise SandboxUserUnsupportedError(f"mle_local cannot execute as {user!r}")

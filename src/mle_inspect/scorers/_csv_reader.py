@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._errors import InvalidSubmission
 
@@ -24,38 +24,34 @@ CHUNK_BYTES = 32 * 1024**2
 """Text parsed at a time, for files of few cells and long strings (run-length masks)."""
 
 
-class FileShape(NamedTuple):
-    """What a scan of the raw bytes knows before parsing."""
+class FileShape(Protocol):
+    """What a scan of the raw bytes knows before parsing (``grading.SubmissionScan``)."""
 
-    size: int
-    lines: int
-    fields: int
-    """The header's field count."""
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def lines(self) -> int: ...
+
+    @property
+    def header_fields(self) -> int: ...
 
 
 def parse_csv(source: str | os.PathLike[str] | bytes, shape: FileShape) -> pd.DataFrame:
     """Parse with pandas' reader; its failures become InvalidSubmission.
 
     Bytes and small files are read in one shot; a file over ``CHUNK_CELLS`` cells or
-    ``CHUNK_BYTES`` bytes in chunks (:func:`_read_in_chunks`).
+    ``CHUNK_BYTES`` bytes in chunks (:func:`_read_big`).
     """
     import pandas as pd
 
     try:
         if isinstance(source, bytes):
             frame = pd.read_csv(io.BytesIO(source))
-        elif shape.lines * shape.fields <= CHUNK_CELLS and shape.size <= CHUNK_BYTES:
+        elif shape.lines * shape.header_fields <= CHUNK_CELLS and shape.size <= CHUNK_BYTES:
             frame = pd.read_csv(source)
         else:
-            try:
-                rows, capacity = _block_rows(shape.fields), shape.lines
-                frame = _read_in_chunks(
-                    source, _chunk_rows(shape), exact_blocks=False, capacity=capacity
-                )
-                if frame is None:  # a column changed kind between chunks: re-read block-aligned
-                    frame = _read_in_chunks(source, rows, exact_blocks=True, capacity=capacity)
-            except _RowLabels:
-                frame = pd.read_csv(source)
+            frame = _read_big(source, shape)
     except UnicodeDecodeError as ex:
         raise InvalidSubmission(
             f"the submission is not a UTF-8 text CSV (undecodable byte at offset {ex.start})"
@@ -64,8 +60,23 @@ def parse_csv(source: str | os.PathLike[str] | bytes, shape: FileShape) -> pd.Da
         raise InvalidSubmission(f"the submission is not a readable CSV: {ex}") from None
     except MemoryError:
         raise InvalidSubmission("the submission is too large to parse in memory") from None
-    assert frame is not None
     return _huge_ints_as_floats(frame)
+
+
+def _read_big(path: str | os.PathLike[str], shape: FileShape) -> pd.DataFrame:
+    """Chunks of bounded size; block-aligned ones where a column changes kind between them."""
+    import pandas as pd
+
+    try:
+        frame = _read_in_chunks(path, _chunk_rows(shape), exact_blocks=False, capacity=shape.lines)
+        if frame is None:
+            frame = _read_in_chunks(
+                path, _block_rows(shape.header_fields), exact_blocks=True, capacity=shape.lines
+            )
+    except _RowLabels:
+        return pd.read_csv(path)
+    assert frame is not None  # the block-aligned read joins every column
+    return frame
 
 
 class _RowLabels(Exception):
@@ -77,7 +88,7 @@ class _RowLabels(Exception):
 
 def _chunk_rows(shape: FileShape) -> int:
     """Rows per chunk: at most ``CHUNK_CELLS`` cells and about ``CHUNK_BYTES`` of text."""
-    fields = max(shape.fields, 1)
+    fields = max(shape.header_fields, 1)
     line_bytes = max(shape.size // max(shape.lines, 1), 1)
     return max(1, min(CHUNK_CELLS // fields, CHUNK_BYTES // line_bytes))
 

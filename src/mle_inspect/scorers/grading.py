@@ -17,7 +17,7 @@ from .._hooks import load_hook
 from ..competitions import Competition, GradingSpec, MedalThresholds, get_competition
 from ..data import CompetitionPaths, competition_paths, is_prepared, prepare_command
 from . import checks
-from ._csv_reader import FileShape, parse_csv
+from ._csv_reader import parse_csv as _parse_csv
 from ._errors import GradingError, InvalidSubmission
 from .graders import _common as graders_common
 from .limits import MAX_SUBMISSION_ENV, cap_message, max_submission_bytes
@@ -238,11 +238,6 @@ def read_submission_csv(source: str | os.PathLike[str] | bytes) -> pd.DataFrame:
     from disk, never read whole into Python first.
     """
     return _parse_csv(source, scan_submission(source))
-
-
-def _parse_csv(source: str | os.PathLike[str] | bytes, scan: SubmissionScan) -> pd.DataFrame:
-    """The frame of a scanned file (:func:`._csv_reader.parse_csv`)."""
-    return parse_csv(source, FileShape(scan.size, scan.lines, scan.header_fields))
 
 
 def score_submission(competition_id: str, submission: pd.DataFrame, answers: pd.DataFrame) -> float:

@@ -58,24 +58,21 @@ STORE_INSTANCE = "mle_inspect"
 _CHUNK = 1024 * 1024
 
 
-def writable_spill_dir(preferred: Path) -> Path:
-    """``preferred`` (``<data_dir>/<id>/submissions``), else the same under the user cache.
+def writable_spill_dir(root: Path, competition_id: str) -> Path:
+    """``<data_dir>/<id>/submissions``, else the same under the user cache.
 
     A shared data dir is often mounted read-only; a kept submission must not fail the
     sample there.
     """
+    from ..data._layout import user_cache_root
+
+    preferred = root / competition_id / "submissions"
     try:
         preferred.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=preferred):
             return preferred
     except OSError:
-        from platformdirs import user_cache_dir
-
-        fallback = (
-            Path(user_cache_dir("mle-inspect", appauthor=False))
-            / "submissions"
-            / preferred.parent.name
-        )
+        fallback = user_cache_root() / "submissions" / competition_id
         fallback.mkdir(parents=True, exist_ok=True)
         logger.warning("%s is not writable: kept submissions go to %s", preferred, fallback)
         return fallback
@@ -96,26 +93,34 @@ class KeptSubmission(StoreModel):
     gzip_b64: str | None = Field(default=None, repr=False)
     host_copy: str | None = None
 
-    def keep(self, fetched: FetchedSubmission, spill_dir: Path) -> None:
-        """Record what was fetched, streaming the copy into gzip (runs in a worker thread)."""
+    def keep(self, fetched: FetchedSubmission, root: Path, competition_id: str) -> None:
+        """Record what was fetched, streaming the copy into gzip (runs in a worker thread).
+
+        A copy that cannot be written (a full disk) is logged and skipped: the sample is still
+        graded, only a later re-grade of it is lost.
+        """
         self.recorded, self.exists = True, fetched.exists
         self.refused = fetched.message if fetched.status == "refused" else None
         if fetched.local_copy is None:
             return
         self.sha256, self.size = fetched.sha256, fetched.size
+        try:
+            self._pack(fetched.local_copy, root, competition_id)
+        except OSError as ex:
+            logger.warning("%s: graded, but no copy is kept for re-grading: %s", competition_id, ex)
+
+    def _pack(self, local_copy: Path, root: Path, competition_id: str) -> None:
         # packed beside the fetched copy (a host temp dir), so small files never touch the
         # data dir, which may be a read-only shared mount
-        fd, temp = tempfile.mkstemp(
-            dir=fetched.local_copy.parent, prefix=".keep-", suffix=".csv.gz"
-        )
+        fd, temp = tempfile.mkstemp(dir=local_copy.parent, prefix=".keep-", suffix=".csv.gz")
         try:
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-                with open(fetched.local_copy, "rb") as source:
+                with open(local_copy, "rb") as source:
                     shutil.copyfileobj(source, gz, _CHUNK)
             if os.path.getsize(temp) <= INLINE_LIMIT:
                 self.gzip_b64 = base64.b64encode(Path(temp).read_bytes()).decode("ascii")
             else:
-                target = writable_spill_dir(spill_dir) / f"{self.sha256}.csv.gz"
+                target = writable_spill_dir(root, competition_id) / f"{self.sha256}.csv.gz"
                 shutil.move(temp, target)
                 self.host_copy = str(target)
         finally:
@@ -270,8 +275,7 @@ async def _grade_live(
     await export_code(environment, sandbox_paths(environment))
     path = sandbox_paths(environment).submission_file
     async with fetch_submission(environment, path) as fetched:
-        spill = root / competition_id / "submissions"
-        await anyio.to_thread.run_sync(kept.keep, fetched, spill)
+        await anyio.to_thread.run_sync(kept.keep, fetched, root, competition_id)
         return await _grade_fetched(competition_id, fetched, root)
 
 

@@ -31,21 +31,21 @@ def agent_sample_submission(competition: Competition, paths: CompetitionPaths) -
     """
     if competition.sample_submission.startswith("public/"):
         return competition.sample_submission.removeprefix("public/")
-    if competition.sample_submission_archive is None:
-        return None
     target = paths.public / PUBLIC_COPY
     existed = target.is_file()
     try:
-        extract_public_sample(competition, paths.prepared)
+        copy = extract_public_sample(competition, paths.prepared)
     except SampleArchiveError as ex:
         raise SampleSubmissionUnavailable(str(ex)) from ex
     except OSError as ex:
-        archive = paths.prepared / competition.sample_submission_archive
+        archive = paths.prepared / str(competition.sample_submission_archive)
         raise SampleSubmissionUnavailable(
             f"{competition.id}: cannot write the agent's sample submission to {target} "
             f"({ex.strerror}); prepare the competition again with --force where the data dir "
             f"is writable, or extract the one file in {archive} to that path yourself"
         ) from ex
+    if copy is None:
+        return None
     if not existed:
         logger.info("%s: extracted the public sample submission to %s", competition.id, target)
     return PUBLIC_COPY

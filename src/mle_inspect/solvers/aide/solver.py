@@ -279,16 +279,15 @@ class _SharedSystemMessages:
     def messages(self, chat: Chat) -> list[Any]:
         from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, ChatMessageUser
 
+        kinds = {"user": ChatMessageUser, "assistant": ChatMessageAssistant}
         out: list[Any] = []
         for role, text in chat:
-            if role == "system":
-                if text not in self._system:
-                    self._system[text] = ChatMessageSystem(content=text)
-                out.append(self._system[text])
-            elif role == "user":
-                out.append(ChatMessageUser(content=text))
-            else:
-                out.append(ChatMessageAssistant(content=text))
+            if role != "system":
+                out.append(kinds[role](content=text))
+                continue
+            if text not in self._system:
+                self._system[text] = ChatMessageSystem(content=text)
+            out.append(self._system[text])
         return out
 
 
